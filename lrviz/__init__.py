@@ -1,0 +1,11 @@
+"""lrviz: see the learning rate your optimizer gets at every step, exactly as torch computes it.
+
+Importing lrviz imports no torch; the first simulation does.
+"""
+
+from .errors import LrvizError
+from .spec import ScheduleSpec, SchedulerSpec, load_yaml_specs, parse_inline
+from .simulate import Trace, simulate
+
+__all__ = ["LrvizError", "ScheduleSpec", "SchedulerSpec", "Trace", "load_yaml_specs", "parse_inline", "simulate"]
+__version__ = "0.1.0"

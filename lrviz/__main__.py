@@ -1,0 +1,5 @@
+"""``python -m lrviz``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,131 @@
+"""Convert raw argument values (strings from flags, YAML scalars) to a signature's types.
+
+>>> from typing import Iterable, Literal
+>>> convert("30,60,80", Iterable[int], "milestones")
+[30, 60, 80]
+>>> convert("1e-5", float, "eta_min")
+1e-05
+>>> convert("tri", Literal["triangular", "exp_range"], "mode")
+Traceback (most recent call last):
+lrviz.errors.LrvizError: mode must be one of 'triangular', 'exp_range', got 'tri'
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import math
+import types
+import typing
+
+from .errors import LrvizError
+from .literals import parse_number, split_top_level
+
+_LIST_ORIGINS = (list, tuple, collections.abc.Iterable, collections.abc.Sequence)
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def type_name(hint) -> str:
+    """A short readable name for a type hint.
+
+    >>> type_name(int | None), type_name(list[float])
+    ('int | None', 'list[float]')
+    """
+    if hint is None or hint is type(None):
+        return "None"
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(type_name(a) for a in typing.get_args(hint))
+    if origin is typing.Literal:
+        return "|".join(str(a) for a in typing.get_args(hint))
+    if origin in _LIST_ORIGINS:
+        args = typing.get_args(hint)
+        return f"list[{type_name(args[0])}]" if args else "list"
+    if origin is collections.abc.Callable:
+        return "callable"
+    return getattr(hint, "__name__", str(hint))
+
+
+def convert(value, hint, name: str):
+    """``value`` converted to ``hint``; an LrvizError names the argument when it cannot be."""
+    if hint is None or hint is typing.Any:
+        return value
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return _convert_union(value, typing.get_args(hint), name)
+    if origin is typing.Literal:
+        choices = typing.get_args(hint)
+        if value not in choices:
+            shown = ", ".join(repr(c) for c in choices)
+            raise LrvizError(f"{name} must be one of {shown}, got {value!r}")
+        return value
+    if origin in _LIST_ORIGINS:
+        (item,) = typing.get_args(hint)[:1] or (None,)
+        return [convert(v, item, f"{name}[{i}]") for i, v in enumerate(_as_list(value))]
+    if hint is bool:
+        return _to_bool(value, name)
+    if hint is int:
+        return _to_int(value, name)
+    if hint is float:
+        return _to_float(value, name)
+    if hint is str:
+        return value if isinstance(value, str) else str(value)
+    return value
+
+
+def _as_list(value) -> list:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, str):
+        text = value.strip().strip("[]")
+        return [v.strip() for v in split_top_level(text)] if text else []
+    return [value]
+
+
+def _convert_union(value, members, name: str):
+    if value is None and type(None) in members:
+        return None
+    wants_list = isinstance(value, (list, tuple)) or (isinstance(value, str) and "," in value)
+    ordered = sorted(
+        (m for m in members if m is not type(None)),
+        key=lambda m: (typing.get_origin(m) in _LIST_ORIGINS) != wants_list,
+    )
+    errors = []
+    for member in ordered:
+        try:
+            return convert(value, member, name)
+        except LrvizError as exc:
+            errors.append(exc)
+    hint_text = " | ".join(type_name(m) for m in members)
+    raise LrvizError(f"{name} must be {hint_text}, got {value!r}") from errors[0] if errors else None
+
+
+def _to_bool(value, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise LrvizError(f"{name} must be true or false, got {value!r}")
+
+
+def _number(value, name: str, kind: str):
+    number = parse_number(value) if isinstance(value, str) else value
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        raise LrvizError(f"{name} must be {'an integer' if kind == 'int' else 'a number'}, got {value!r}")
+    if not math.isfinite(number):
+        raise LrvizError(f"{name} must be finite, got {value!r}")
+    return number
+
+
+def _to_int(value, name: str) -> int:
+    number = _number(value, name, "int")
+    if number != int(number):
+        raise LrvizError(f"{name} must be an integer, got {value!r}")
+    return int(number)
+
+
+def _to_float(value, name: str) -> float:
+    return float(_number(value, name, "float"))

@@ -1,0 +1,1 @@
+"""Renderers: PNG/SVG/PDF figures, terminal charts and tables, each from Traces."""

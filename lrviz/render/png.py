@@ -1,0 +1,66 @@
+"""Figures (PNG, SVG, PDF by extension) through matplotlib's object API, never pyplot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+#: metadata that would make the bytes change from run to run
+STABLE_METADATA = {".png": {"Software": None}, ".svg": {"Date": None}, ".pdf": {"CreationDate": None}}
+
+
+def series_label(trace, group: int) -> str:
+    return trace.label if trace.groups == 1 else f"{trace.label} (group {group})"
+
+
+def draw(ax, traces: Sequence, log: bool = False) -> None:
+    """Draw each trace's lr per group as a step curve: lr is constant during a step."""
+    import numpy as np
+
+    for trace in traces:
+        x = np.arange(trace.steps + 1)
+        for g in range(trace.groups):
+            y = np.append(trace.lrs[g], trace.lrs[g][-1])
+            ax.plot(x, y, drawstyle="steps-post", linewidth=1.8, label=series_label(trace, g))
+    ax.set_xlabel("step (scheduler.step() calls)")
+    ax.set_ylabel("learning rate")
+    ax.set_xlim(0, max(t.steps for t in traces))
+    if log:
+        ax.set_yscale("log")
+    ax.grid(True, which="major", alpha=0.35)
+    if sum(t.groups for t in traces) > 1:
+        ax.legend(frameon=False)
+
+
+def default_title(traces: Sequence) -> str:
+    if len(traces) == 1:
+        trace = traces[0]
+        return f"{trace.title}\n{trace.label} · lr {trace.lrs[:, 0].max():g} · {trace.steps} steps"
+    return " vs ".join(t.label for t in traces)
+
+
+def make_figure(traces: Sequence, *, log: bool = False, title: str | None = None):
+    """A matplotlib Figure of the traces, ready to save."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 4.5), dpi=150, layout="constrained")
+    ax = fig.add_subplot()
+    draw(ax, traces, log=log)
+    ax.set_title(title or default_title(traces), fontsize=11)
+    return fig
+
+
+def save_figure(fig, path: str | Path) -> Path:
+    """Save atomically, in the format the extension names, with no timestamps in the file."""
+    import matplotlib
+
+    from ..output import write_atomically
+
+    suffix = Path(path).suffix.lower()
+    with matplotlib.rc_context({"svg.hashsalt": "lrviz"}):
+        return write_atomically(
+            path,
+            lambda fh: fig.savefig(fh, format=suffix[1:], metadata=STABLE_METADATA[suffix]),
+            binary=True,
+        )

@@ -1,0 +1,97 @@
+"""Tables of traces as CSV, Markdown, LaTeX (booktabs) or JSON, produced line by line.
+
+>>> import numpy as np
+>>> from lrviz.simulate import Trace
+>>> print("".join(table_lines([Trace("a", np.array([[0.1, 0.05]]))], "md")), end="")
+| step | lr |
+|---:|---:|
+| 0 | 0.1 |
+| 1 | 0.05 |
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Iterator, Sequence
+
+from ..errors import LrvizError
+
+FORMATS = ("csv", "md", "latex", "json")
+
+
+def column_names(traces: Sequence) -> list[str]:
+    """``lr`` for one series; ``lr_g0, lr_g1`` for groups; the labels for several schedules."""
+    if len(traces) == 1:
+        trace = traces[0]
+        return ["lr"] if trace.groups == 1 else [f"lr_g{g}" for g in range(trace.groups)]
+    return [t.label if t.groups == 1 else f"{t.label}:lr_g{g}" for t in traces for g in range(t.groups)]
+
+
+def pick_rows(total: int, every: int | None = None, at: Sequence[int] | None = None) -> list[int] | range:
+    """The row indices ``--every K`` or ``--at a,b,c`` select out of ``total``."""
+    if every is not None and at is not None:
+        raise LrvizError("use --every or --at, not both")
+    if at is not None:
+        bad = [t for t in at if not 0 <= t < total]
+        if bad:
+            raise LrvizError(f"--at {bad[0]} is outside the schedule's steps 0..{total - 1}")
+        return list(at)
+    if every is not None:
+        if every < 1:
+            raise LrvizError(f"--every must be at least 1, got {every}")
+        return range(0, total, every)
+    return range(total)
+
+
+def formatter(digits: int | None):
+    """Number formatting: full round-trip precision, or ``digits`` significant digits."""
+    if digits is None:
+        return lambda v: repr(float(v))
+    if not 1 <= digits <= 17:
+        raise LrvizError(f"--digits must be between 1 and 17, got {digits}")
+    return lambda v: format(float(v), f".{digits}g")
+
+
+def _latex_escape(text: str) -> str:
+    for ch in "\\&%$#_{}":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def table_lines(traces: Sequence, fmt: str = "csv", rows: Iterable[int] | None = None,
+                digits: int | None = None) -> Iterator[str]:
+    """Yield the table's lines, each ending in a newline."""
+    if fmt not in FORMATS:
+        raise LrvizError(f"unknown table format '{fmt}' (valid: {', '.join(FORMATS)})")
+    columns = ["step", *column_names(traces)]
+    series = [t.lrs[g] for t in traces for g in range(t.groups)]
+    total = max(t.steps for t in traces)
+    show = formatter(digits)
+    rows = range(total) if rows is None else rows
+
+    def cells(t: int) -> list[str]:
+        return [str(t)] + [show(s[t]) if t < len(s) else "" for s in series]
+
+    if fmt == "csv":
+        yield ",".join(columns) + "\n"
+        for t in rows:
+            yield ",".join(cells(t)) + "\n"
+    elif fmt == "md":
+        yield "| " + " | ".join(columns) + " |\n"
+        yield "|" + "---:|" * len(columns) + "\n"
+        for t in rows:
+            yield "| " + " | ".join(cells(t)) + " |\n"
+    elif fmt == "latex":
+        yield "\\begin{tabular}{" + "r" * len(columns) + "}\n\\toprule\n"
+        yield " & ".join(_latex_escape(c) for c in columns) + " \\\\\n\\midrule\n"
+        for t in rows:
+            yield " & ".join(cells(t)) + " \\\\\n"
+        yield "\\bottomrule\n\\end{tabular}\n"
+    else:
+        yield '{"columns": ' + json.dumps(columns) + ', "rows": [\n'
+        first = True
+        for t in rows:
+            row = ", ".join(c if c else "null" for c in cells(t))
+            yield ("" if first else ",\n") + "[" + row + "]"
+            first = False
+        yield "\n]}\n"

@@ -1,0 +1,115 @@
+"""Step a built scheduler and record what the optimizer holds: the Trace."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import LrvizError
+from .spec import ScheduleSpec, positive_number, specs_from_tokens
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: the most rows lrviz simulates; more would not fit in memory as float64 on these machines
+MAX_STEPS = 100_000_000
+
+
+@dataclass
+class Trace:
+    """The lr (and momentum) of every param group at every step of one schedule.
+
+    ``lrs[g, t]`` is the lr group ``g`` uses during step ``t``: read before the t-th
+    ``scheduler.step()``; row 0 is the starting lr.
+    """
+
+    label: str
+    lrs: np.ndarray
+    momenta: np.ndarray | None = None
+    title: str = ""
+    spec: ScheduleSpec | None = field(default=None, repr=False)
+
+    @property
+    def lr(self) -> np.ndarray:
+        """Shape (steps,) for one param group, else (groups, steps)."""
+        return self.lrs[0] if len(self.lrs) == 1 else self.lrs
+
+    @property
+    def steps(self) -> int:
+        return self.lrs.shape[1]
+
+    @property
+    def groups(self) -> int:
+        return self.lrs.shape[0]
+
+    def to_csv(self, path: str | Path) -> None:
+        """Write the table ``lrviz table --format csv`` prints, byte for byte."""
+        from .output import write_atomically
+        from .render.table import table_lines
+
+        write_atomically(path, lambda fh: fh.writelines(table_lines([self], "csv")))
+
+
+def record(built, steps: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Step ``built.scheduler`` ``steps - 1`` times; return the lr and momentum of each group per step."""
+    import numpy as np
+
+    groups = built.optimizer.param_groups
+    lrs = np.empty((len(groups), steps))
+    momentum_key = "momentum" if "momentum" in groups[0] else "betas" if "betas" in groups[0] else None
+    momenta = np.empty((len(groups), steps)) if momentum_key else None
+    # A training loop calls optimizer.step() before scheduler.step(); with no gradients it
+    # changes nothing the scheduler reads, so once is enough to keep torch's order check quiet.
+    built.optimizer.step()
+    step = built.scheduler.step
+    for t in range(steps):
+        for g, group in enumerate(groups):
+            lrs[g, t] = group["lr"]
+            if momentum_key == "momentum":
+                momenta[g, t] = group["momentum"]
+            elif momentum_key:
+                momenta[g, t] = group["betas"][0]
+        if t + 1 < steps:
+            step()
+    return lrs, momenta
+
+
+def simulate_spec(spec: ScheduleSpec) -> Trace:
+    """Build and step the schedule ``spec`` describes."""
+    from .build import TORCH_REFUSALS, build
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        built = build(spec)
+        steps = built.steps
+        if steps > MAX_STEPS:
+            raise LrvizError(f"steps must be at most {MAX_STEPS:,}, got {steps:,}")
+        try:
+            lrs, momenta = record(built, steps)
+        except TORCH_REFUSALS as exc:
+            raise LrvizError(f"{built.entry.name}: {exc}") from None
+    title = f"{built.entry.name}({', '.join(f'{k}={v}' for k, v in built.kwargs.items())})"
+    return Trace(spec.label, lrs, momenta, title=title, spec=spec)
+
+
+def simulate(spec: str | ScheduleSpec, *, steps: int | None = None, lr: float | None = None,
+             label: str | None = None) -> Trace:
+    """Simulate one schedule given as inline text, a YAML path or a ScheduleSpec.
+
+    >>> trace = simulate("step:step_size=2,gamma=0.5", steps=5, lr=1.0)
+    >>> trace.lr.tolist()
+    [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
+    if isinstance(spec, str):
+        specs = specs_from_tokens([spec])
+        if len(specs) != 1:
+            raise LrvizError(f"{spec} holds {len(specs)} schedules; simulate takes one")
+        spec = specs[0]
+    spec = spec.with_overrides(
+        steps=None if steps is None else positive_number(steps, "steps", integer=True),
+        lr=None if lr is None else positive_number(lr, "lr"),
+        label=label,
+    )
+    return simulate_spec(spec)

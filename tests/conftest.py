@@ -1,0 +1,48 @@
+"""Shared test helpers: the reference every lrviz number is checked against is a plain torch loop."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import torch
+
+os.environ.setdefault("COLUMNS", "100")
+
+
+def torch_loop(cls, kwargs: dict, steps: int, lr: float = 0.1, groups: list[dict] | None = None,
+               optimizer=torch.optim.SGD, optimizer_kwargs: dict | None = None) -> np.ndarray:
+    """The tutorial loop: a real parameter, optimizer.step() then scheduler.step(), lr read each step.
+
+    Returns an array of shape (groups, steps): row t is the lr used during step t.
+    """
+    params = [{"params": [torch.nn.Parameter(torch.ones(2))], **g} for g in (groups or [{}])]
+    opt = optimizer(params, lr=lr, **(optimizer_kwargs or {}))
+    sched = cls(opt, **kwargs)
+    out = np.empty((len(opt.param_groups), steps))
+    for t in range(steps):
+        out[:, t] = [g["lr"] for g in opt.param_groups]
+        for group in opt.param_groups:
+            for p in group["params"]:
+                p.grad = torch.full_like(p, 0.1)
+        opt.step()
+        if t + 1 < steps:
+            sched.step()
+    return out
+
+
+@pytest.fixture
+def cli():
+    """Invoke the lrviz CLI in-process; returns (exit_code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from lrviz.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args):
+        result = runner.invoke(app, [str(a) for a in args])
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
