@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .argtypes import convert, type_name
 from .errors import LrvizError
@@ -26,6 +26,14 @@ class Built:
     entry: Entry
     kwargs: dict[str, Any]
     steps: int
+    #: ``advance(t)`` performs the scheduler step that ends step ``t`` (``scheduler.step()`` for
+    #: torch; a scheduler driven differently, e.g. by metrics or by epoch number, sets its own)
+    advance: Callable[[int], None] | None = None
+
+    def __post_init__(self):
+        if self.advance is None:
+            step = self.scheduler.step
+            self.advance = lambda t: step()
 
 
 def make_optimizer(spec: ScheduleSpec):

@@ -63,7 +63,7 @@ def record(built, steps: int) -> tuple[np.ndarray, np.ndarray | None]:
     # A training loop calls optimizer.step() before scheduler.step(); with no gradients it
     # changes nothing the scheduler reads, so once is enough to keep torch's order check quiet.
     built.optimizer.step()
-    step = built.scheduler.step
+    advance = built.advance
     for t in range(steps):
         for g, group in enumerate(groups):
             lrs[g, t] = group["lr"]
@@ -72,7 +72,7 @@ def record(built, steps: int) -> tuple[np.ndarray, np.ndarray | None]:
             elif momentum_key:
                 momenta[g, t] = group["betas"][0]
         if t + 1 < steps:
-            step()
+            advance(t)
     return lrs, momenta
 
 

@@ -1,0 +1,56 @@
+"""The typer application and its error handling; commands live in ``lrviz.commands``."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from typer.core import TyperGroup
+
+from .errors import LrvizError
+
+try:  # newer typer vendors click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer on plain click
+    from click.exceptions import ClickException
+
+
+def fail(message: str, code: int = 2):
+    """Print ``lrviz: error: message`` on stderr and exit."""
+    print(f"lrviz: error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+class LrvizGroup(TyperGroup):
+    """Every usage or spec error becomes one line on stderr and exit code 2."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args=args, prog_name=prog_name or "lrviz", complete_var=complete_var,
+                              standalone_mode=False, **extra)
+        except LrvizError as exc:
+            fail(str(exc))
+        except ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                sys.exit(0)
+            fail(exc.format_message(), exc.exit_code)
+        except typer.Abort:
+            fail("aborted", 1)
+        except BrokenPipeError:
+            # the reader (e.g. `head`) has gone: stop quietly, as other Unix tools do
+            sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
+            sys.exit(0)
+        if standalone_mode:
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
+
+
+app = typer.Typer(
+    cls=LrvizGroup,
+    name="lrviz",
+    help="See the learning rate your optimizer gets at every step: plot, tabulate and check schedulers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)

@@ -1,0 +1,90 @@
+"""What the commands share: option types, spec loading, simulation, terminal output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import LrvizError
+
+#: scheduler arguments are not typer options: typer passes them through for lrviz to read
+SPEC_CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
+SPEC_METAVAR = "SPEC... [OPTIONS]"
+SPEC_HELP = (
+    "SPEC is an inline spec (cosine:T_max=20,eta_min=1e-5), a YAML file (configs/cosine.yaml), "
+    "or --sched NAME followed by the scheduler's own arguments (--sched cosine --T_max 20)."
+)
+
+
+def examples(*commands: str) -> str:
+    """An epilog: the SPEC explanation and example commands, one paragraph each."""
+    return "\n\n".join([SPEC_HELP, "Examples:", *commands])
+
+
+Sched = Annotated[Optional[str], typer.Option("--sched", "-s", help="Scheduler name; its arguments follow as --name value.", show_default=False)]
+Lr = Annotated[Optional[float], typer.Option(help="Starting lr of the optimizer (default 0.1).", show_default=False)]
+Steps = Annotated[Optional[int], typer.Option(help="Rows to show (default: the schedule's own horizon, else 100).", show_default=False)]
+Label = Annotated[Optional[str], typer.Option(help="Name in titles, legends and table headers.", show_default=False)]
+OptimizerName = Annotated[Optional[str], typer.Option("--optimizer", help="sgd, adam or adamw (default sgd).", show_default=False)]
+Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a YAML value: --set scheduler.T_max=50 (repeatable).", show_default=False)]
+Log = Annotated[bool, typer.Option("--log", help="Log-scale y axis.")]
+Width = Annotated[Optional[int], typer.Option(help="Terminal chart width in columns (default: the terminal's).", show_default=False)]
+
+
+def load_specs(ctx: typer.Context, sched, lr, steps, label, optimizer, sets):
+    """The ScheduleSpecs named on the command line, with common options applied."""
+    from ..spec import positive_number, specs_from_tokens
+
+    specs = specs_from_tokens(list(ctx.args), sched=sched, sets=sets or [])
+    if label is not None and len(specs) > 1:
+        raise LrvizError("--label names one schedule; use name: in YAML for several")
+    return [
+        s.with_overrides(
+            lr=None if lr is None else positive_number(lr, "--lr"),
+            steps=None if steps is None else positive_number(steps, "--steps", integer=True),
+            label=label,
+            optimizer=optimizer,
+        )
+        for s in specs
+    ]
+
+
+def simulate_all(specs):
+    from ..simulate import simulate_spec
+
+    return [simulate_spec(s) for s in specs]
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def print_chart(traces, width: int | None, log: bool, height: int) -> None:
+    """Each series as a labelled block chart on one shared scale."""
+    from ..render.terminal import chart
+
+    out = console()
+    series = [(t.label if t.groups == 1 else f"{t.label} · group {g}", t.lrs[g]) for t in traces for g in range(t.groups)]
+    for line in chart(series, width or out.width, height=height, log=log):
+        out.print(line, style="cyan" if "┤" in line else None, markup=False)
+
+
+def default_figure_path(traces) -> Path:
+    import re
+
+    slug = re.sub(r"[^A-Za-z0-9_.=-]+", "_", "_vs_".join(t.label for t in traces)).strip("_")
+    return Path(f"lrviz-{slug[:80] or 'schedule'}.png")
+
+
+def parse_int_list(text: str, option: str) -> list[int]:
+    """``0,30,60`` as integers; an LrvizError naming the option otherwise."""
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise LrvizError(f"{option} takes whole numbers separated by commas, e.g. 0,30,60; got {text!r}") from None
+
+

@@ -1,0 +1,54 @@
+"""``lrviz plot``: the schedule as an image or a terminal chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..app import app
+from .common import (SPEC_CONTEXT, SPEC_METAVAR, Label, Log, Lr, OptimizerName, Sched, Sets, Steps, Width,
+                     console, default_figure_path, examples, load_specs, print_chart, simulate_all)
+
+
+@app.command(context_settings=SPEC_CONTEXT, options_metavar=SPEC_METAVAR, epilog=examples(
+    "lrviz plot --sched cosine --T_max 20",
+    "lrviz plot cosine:T_max=20,eta_min=1e-5 --terminal",
+    "lrviz plot configs/cosine.yaml -o cosine.svg --log",
+))
+def plot(
+    ctx: typer.Context,
+    sched: Sched = None,
+    lr: Lr = None,
+    steps: Steps = None,
+    label: Label = None,
+    optimizer: OptimizerName = None,
+    sets: Sets = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Image file: .png, .svg or .pdf (default lrviz-<label>.png).", show_default=False)] = None,
+    terminal: Annotated[bool, typer.Option("--terminal", "-t", help="Draw in the terminal instead of a file (unless -o is given too).")] = False,
+    log: Log = False,
+    title: Annotated[Optional[str], typer.Option(help="Figure title (default: the scheduler and its arguments).", show_default=False)] = None,
+    width: Width = None,
+):
+    """Plot the lr schedule to an image (PNG/SVG/PDF) or the terminal."""
+    from ..output import check_writable
+    from ..render.png import FIGURE_SUFFIXES
+
+    if output is not None:
+        check_writable(output, FIGURE_SUFFIXES)
+    traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets))
+    if terminal:
+        print_chart(traces, width, log, height=8)
+        if output is None:
+            return
+    from ..render.png import make_figure, save_figure
+    from ..render.terminal import sparkline
+
+    path = save_figure(make_figure(traces, log=log, title=title), output or default_figure_path(traces))
+    out = console()
+    if not terminal:
+        for trace in traces:
+            line = sparkline(trace.lrs[0], min(60, out.width - len(trace.label) - 2))
+            out.print(f"{trace.label}  {line}", markup=False)
+    out.print(f"wrote {path}", markup=False)
