@@ -53,7 +53,10 @@ def test_terminal_chart_shows_scale_axis_and_key_values(cli):
     assert len(chart) == 8
     assert chart[0].split("┤")[0].strip() == "0.1" and chart[-1].split("┤")[0].strip() == "0"
     assert all(len(line.split("┤")[1]) == 30 for line in chart)  # fewer steps than columns: one per step
-    assert lines[-1].strip() == "first 0.1 · min 0.025 @ 20 · max 0.1 @ 0 · last 0.025"
+    axis = next(i for i, line in enumerate(lines) if line.split()[:2] == ["step", "0"])
+    assert " · ".join(line.strip() for line in lines[axis + 1:]) == (
+        "first 0.1 · min 0.025 @ 20 · max 0.1 @ 0 · last 0.025 · "
+        "mean 0.05833 · area 1.75 (sum of lr over 30 steps) · no warmup")
 
 
 def test_terminal_chart_fits_the_width(cli):

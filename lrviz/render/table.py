@@ -52,6 +52,13 @@ def formatter(digits: int | None):
     return lambda v: format(float(v), f".{digits}g")
 
 
+def column_stats(names: Sequence[str], series: Sequence) -> dict[str, dict]:
+    """The statistics of each whole column (whatever rows are shown), keyed by column name."""
+    from ..stats import statistics
+
+    return {name: statistics(values).as_dict() for name, values in zip(names, series)}
+
+
 def _latex_escape(text: str) -> str:
     for ch in "\\&%$#_{}":
         text = text.replace(ch, "\\" + ch)
@@ -94,4 +101,4 @@ def table_lines(traces: Sequence, fmt: str = "csv", rows: Iterable[int] | None =
             row = ", ".join(c if c else "null" for c in cells(t))
             yield ("" if first else ",\n") + "[" + row + "]"
             first = False
-        yield "\n]}\n"
+        yield "\n], \"stats\": " + json.dumps(column_stats(columns[1:], series)) + "}\n"

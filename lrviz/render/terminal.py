@@ -1,4 +1,4 @@
-"""Terminal charts: block sparklines fitted to a width, on one shared scale, with key values.
+"""Terminal charts: block sparklines fitted to a width, on one shared scale, with statistics.
 
 >>> import numpy as np
 >>> chart_rows(np.array([0.0, 0.5, 1.0]), width=3, height=1, lo=0.0, hi=1.0)
@@ -11,6 +11,8 @@ import math
 from typing import Sequence
 
 import numpy as np
+
+from ..stats import number, statistics, summary_lines
 
 UNICODE_BLOCKS = " ▁▂▃▄▅▆▇█"
 ASCII_BLOCKS = " .:-=+*#@"
@@ -58,21 +60,9 @@ def sparkline(values: np.ndarray, width: int, ascii: bool = False) -> str:
     return chart_rows(values, width, 1, lo, hi, ascii=ascii)[0]
 
 
-def number(value: float) -> str:
-    """A compact number for labels: ``0.1``, ``1e-05``, ``0.0497``."""
-    return f"{value:.4g}"
-
-
-def key_values(values: np.ndarray) -> str:
-    """``first 0.1 · min 0 @ 20 · max 0.1 @ 0 · last 0.0905``."""
-    lo, hi = int(values.argmin()), int(values.argmax())
-    return (f"first {number(values[0])} · min {number(values[lo])} @ {lo} · "
-            f"max {number(values[hi])} @ {hi} · last {number(values[-1])}")
-
-
 def chart(series: Sequence[tuple[str, np.ndarray]], width: int, height: int = 8,
-          log: bool = False, ascii: bool = False) -> list[str]:
-    """A labelled chart of each series on one shared y scale, with a step axis under each."""
+          log: bool = False, ascii: bool = False, unit: str = "step", what: str = "lr") -> list[str]:
+    """A labelled chart of each series on one shared y scale, with a step axis and statistics under each."""
     all_values = np.concatenate([v for _, v in series])
     positive = all_values[all_values > 0]
     if log and positive.size:
@@ -89,6 +79,7 @@ def chart(series: Sequence[tuple[str, np.ndarray]], width: int, height: int = 8,
             tick = number(hi) if i == 0 else number(lo) if i == height - 1 else ""
             lines.append(f"{tick:>{Y_LABEL_WIDTH}} {'|' if ascii else '┤'}{row}")
         last = str(len(values) - 1)
-        lines.append(" " * (Y_LABEL_WIDTH + 2) + "0" + last.rjust(max(cols - 1, len(last))))
-        lines.append(" " * (Y_LABEL_WIDTH + 2) + key_values(values))
+        indent = " " * (Y_LABEL_WIDTH + 2)
+        lines.append(f"{unit:>{Y_LABEL_WIDTH}}  0" + last.rjust(max(cols - 1, len(last))))
+        lines.extend(indent + line for line in summary_lines(statistics(values), unit, what, width - len(indent)))
     return lines

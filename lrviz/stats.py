@@ -1,0 +1,102 @@
+"""Summary statistics of one lr (or momentum) series: what makes two schedules comparable.
+
+>>> import numpy as np
+>>> s = statistics(np.array([0.02, 0.06, 0.1, 0.1, 0.05]))
+>>> s.max, s.max_step, s.warmup_end, s.last
+(0.1, 2, 2, 0.05)
+>>> round(s.area, 10), round(s.mean, 10)
+(0.33, 0.066)
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Key values of a series; steps are row indices (the step or epoch the row stands for)."""
+
+    first: float
+    min: float
+    min_step: int
+    max: float
+    max_step: int
+    last: float
+    #: the first step where the value stops rising (0 when it never rises: no warmup)
+    warmup_end: int
+    mean: float
+    #: the sum of the value over all rows: the total "lr budget" of the schedule
+    area: float
+    steps: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def warmup_end(values: np.ndarray) -> int:
+    """The first step ``t`` with ``values[t + 1] <= values[t]``: where a rise (a warmup) ends.
+
+    >>> import numpy as np
+    >>> warmup_end(np.array([1, 2, 3, 3, 1])), warmup_end(np.array([3, 2, 1])), warmup_end(np.array([1, 2]))
+    (2, 0, 1)
+    """
+    import numpy as np
+
+    stops = np.flatnonzero(np.diff(values) <= 0)
+    return int(stops[0]) if stops.size else len(values) - 1
+
+
+def statistics(values: np.ndarray) -> Stats:
+    """The Stats of a 1-d series."""
+    lo, hi = int(values.argmin()), int(values.argmax())
+    return Stats(
+        first=float(values[0]),
+        min=float(values[lo]),
+        min_step=lo,
+        max=float(values[hi]),
+        max_step=hi,
+        last=float(values[-1]),
+        warmup_end=warmup_end(values),
+        mean=float(values.mean()),
+        area=float(values.sum()),
+        steps=len(values),
+    )
+
+
+def number(value: float) -> str:
+    """A compact number for people: ``0.1``, ``1e-05``, ``0.0497``."""
+    return f"{value:.4g}"
+
+
+def summary_lines(stats: Stats, unit: str = "step", what: str = "lr", width: int = 100) -> list[str]:
+    """Short lines for a terminal: the key values, then mean, budget (area) and warmup.
+
+    Each group is one line when it fits in ``width``, else wrapped between its items.
+
+    >>> import numpy as np
+    >>> print("\\n".join(summary_lines(statistics(np.array([0.1, 0.05, 0.0])))))
+    first 0.1 · min 0 @ 2 · max 0.1 @ 0 · last 0
+    mean 0.05 · area 0.15 (sum of lr over 3 steps) · no warmup
+    """
+    warmup = f"warmup ends @ {stats.warmup_end}" if stats.warmup_end else "no warmup"
+    groups = [
+        [f"first {number(stats.first)}", f"min {number(stats.min)} @ {stats.min_step}",
+         f"max {number(stats.max)} @ {stats.max_step}", f"last {number(stats.last)}"],
+        [f"mean {number(stats.mean)}", f"area {number(stats.area)} (sum of {what} over {stats.steps} {unit}s)", warmup],
+    ]
+    lines = []
+    for items in groups:
+        line = items[0]
+        for item in items[1:]:
+            if len(line) + 3 + len(item) > width:
+                lines.append(line)
+                line = item
+            else:
+                line += " · " + item
+        lines.append(line)
+    return lines
