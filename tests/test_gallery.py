@@ -1,0 +1,98 @@
+"""configs/ and gallery/: every config equals torch built by hand, and the committed gallery is current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from torch.optim import lr_scheduler as S
+
+import lrviz
+from conftest import torch_loop
+from lrviz.gallery import build_gallery, config_files
+
+ROOT = Path(__file__).resolve().parents[1]
+SGD_M = {"momentum": 0.9}
+
+# config name -> [(lr, steps, scheduler factory, optimizer kwargs)], one per schedule, written out in plain torch
+REFERENCE = {
+    "cosine": [(0.001, 100, lambda o: S.CosineAnnealingLR(o, T_max=20, eta_min=1e-5), {})],
+    "seed001-step": [(0.1, 100, lambda o: S.StepLR(o, step_size=10, gamma=0.5), {})],
+    "seed003-step": [(0.001, 100, lambda o: S.StepLR(o, step_size=20, gamma=0.5), {})],
+    "seed003-multistep": [(0.001, 100, lambda o: S.MultiStepLR(o, milestones=[30, 60, 80], gamma=0.5), {})],
+    "seed003-exponential": [(0.001, 100, lambda o: S.ExponentialLR(o, gamma=0.9), {})],
+    "seed003-cosine": [(0.001, 100, lambda o: S.CosineAnnealingLR(o, T_max=20, eta_min=1e-5), {})],
+    "seed003-warm-restarts": [(0.001, 100, lambda o: S.CosineAnnealingWarmRestarts(o, T_0=20, T_mult=2, eta_min=1e-5), {})],
+    "seed003-cyclic": [(0.001, 100, lambda o: S.CyclicLR(o, base_lr=0.05, max_lr=0.1, step_size_up=10, step_size_down=20), {})],
+    "seed003-onecycle": [(0.001, 100, lambda o: S.OneCycleLR(o, max_lr=0.1, steps_per_epoch=10, epochs=10), {})],
+    "seed004-cosine": [
+        (1.0, 100, lambda o: S.CosineAnnealingLR(o, T_max=10, eta_min=0), {}),
+        (1.0, 100, lambda o: S.CosineAnnealingLR(o, T_max=20, eta_min=0.5), {}),
+    ],
+    "resnet-imagenet": [(0.1, 100, lambda o: S.MultiStepLR(o, milestones=[30, 60, 90], gamma=0.1),
+                         {"momentum": 0.9, "weight_decay": 1e-4})],
+    "sgdr": [(0.05, 150, lambda o: S.CosineAnnealingWarmRestarts(o, T_0=10, T_mult=2, eta_min=0), SGD_M)],
+    "superconvergence-onecycle": [(0.1, 10000, lambda o: S.OneCycleLR(
+        o, max_lr=3.0, total_steps=10000, div_factor=30, final_div_factor=1000, pct_start=0.45,
+        anneal_strategy="linear", three_phase=True, base_momentum=0.85, max_momentum=0.95), SGD_M)],
+    "clr-modes": [
+        (0.001, 12000, lambda o, mode=mode, gamma=gamma: S.CyclicLR(
+            o, base_lr=0.001, max_lr=0.006, step_size_up=2000, mode=mode, gamma=gamma), {})
+        for mode, gamma in (("triangular", 1.0), ("triangular2", 1.0), ("exp_range", 0.99994))
+    ],
+    "decay-shapes": [
+        (0.1, 100, lambda o: S.MultiStepLR(o, milestones=[30, 60, 90], gamma=0.1), {}),
+        (0.1, 100, lambda o: S.CosineAnnealingLR(o, T_max=100), {}),
+        (0.1, 100, lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=100), {}),
+    ],
+}
+CONFIGS = [p.stem for p in config_files(ROOT / "configs")]
+
+
+def test_every_config_has_a_reference():
+    assert sorted(REFERENCE) == sorted(CONFIGS)
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_config_table_equals_torch(cli, name):
+    code, stdout, err = cli("table", ROOT / "configs" / f"{name}.yaml")
+    assert code == 0, err
+    rows = [line.split(",") for line in stdout.splitlines()[1:]]
+    for column, (lr, steps, factory, opt_kwargs) in enumerate(REFERENCE[name], start=1):
+        expected = torch_loop(lambda o: factory(o), {}, steps, lr=lr, optimizer_kwargs=opt_kwargs)[0]
+        assert np.array_equal([float(r[column]) for r in rows[:steps]], expected), (name, column)
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_config_has_name_description_and_gallery_entry(name):
+    data = lrviz.load_yaml_specs(ROOT / "configs" / f"{name}.yaml")
+    assert data
+    import yaml
+
+    raw = yaml.safe_load((ROOT / "configs" / f"{name}.yaml").read_text())
+    assert raw["name"] == name and raw["description"]
+    assert (ROOT / "gallery" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
+    index = (ROOT / "gallery" / "README.md").read_text()
+    assert f"## {name}\n" in index and f"![{name}]({name}.png)" in index
+    assert f"lrviz plot configs/{name}.yaml -o gallery/{name}.png" in index
+
+
+def test_regenerated_gallery_data_and_index_match_what_is_committed(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    build_gallery("configs", tmp_path)
+    committed = sorted(p.name for p in (ROOT / "gallery" / "data").iterdir())
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == committed
+    for name in committed:
+        assert (tmp_path / "data" / name).read_bytes() == (ROOT / "gallery" / "data" / name).read_bytes(), name
+    assert (tmp_path / "README.md").read_text() == (ROOT / "gallery" / "README.md").read_text()
+
+
+def test_gallery_images_are_deterministic(tmp_path):
+    from lrviz.gallery import gallery_item, render_item
+
+    item = gallery_item(ROOT / "configs" / "decay-shapes.yaml")
+    for out in (tmp_path / "a", tmp_path / "b"):
+        (out / "data").mkdir(parents=True)
+        render_item(item, out)
+    assert (tmp_path / "a" / "decay-shapes.png").read_bytes() == (tmp_path / "b" / "decay-shapes.png").read_bytes()
