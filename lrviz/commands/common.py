@@ -30,17 +30,20 @@ Label = Annotated[Optional[str], typer.Option(help="Name in titles, legends and 
 OptimizerName = Annotated[Optional[str], typer.Option("--optimizer", help="sgd, adam or adamw (default sgd).", show_default=False)]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a YAML value: --set scheduler.T_max=50 (repeatable).", show_default=False)]
 Log = Annotated[bool, typer.Option("--log", help="Log-scale y axis.")]
+Sweeps = Annotated[Optional[list[str]], typer.Option("--sweep", help="A family of curves: --sweep gamma=0.1,0.5,0.9 (an argument, lr or steps; repeatable).", show_default=False)]
 Width = Annotated[Optional[int], typer.Option(help="Terminal chart width in columns (default: the terminal's).", show_default=False)]
 
 
-def load_specs(ctx: typer.Context, sched, lr, steps, label, optimizer, sets):
-    """The ScheduleSpecs named on the command line, with common options applied."""
+def load_specs(ctx: typer.Context, sched, lr, steps, label, optimizer, sets, *, sweeps=None):
+    """The ScheduleSpecs named on the command line, with common options and sweeps applied, labels unique."""
     from ..spec import positive_number, specs_from_tokens
+    from ..sweep import expand, parse_sweep, with_unique_labels
 
+    parsed_sweeps = [parse_sweep(s) for s in sweeps or []]
     specs = specs_from_tokens(list(ctx.args), sched=sched, sets=sets or [])
     if label is not None and len(specs) > 1:
         raise LrvizError("--label names one schedule; use name: in YAML for several")
-    return [
+    specs = [
         s.with_overrides(
             lr=None if lr is None else positive_number(lr, "--lr"),
             steps=None if steps is None else positive_number(steps, "--steps", integer=True),
@@ -49,6 +52,7 @@ def load_specs(ctx: typer.Context, sched, lr, steps, label, optimizer, sets):
         )
         for s in specs
     ]
+    return with_unique_labels(expand(specs, parsed_sweeps))
 
 
 def simulate_all(specs):

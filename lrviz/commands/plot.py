@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..app import app
-from .common import (SPEC_CONTEXT, SPEC_METAVAR, Label, Log, Lr, OptimizerName, Sched, Sets, Steps, Width,
+from .common import (SPEC_CONTEXT, SPEC_METAVAR, Label, Log, Lr, OptimizerName, Sched, Sets, Steps, Sweeps, Width,
                      console, default_figure_path, examples, load_specs, print_chart, simulate_all)
 
 
@@ -25,6 +25,7 @@ def plot(
     label: Label = None,
     optimizer: OptimizerName = None,
     sets: Sets = None,
+    sweeps: Sweeps = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Image file: .png, .svg or .pdf (default lrviz-<label>.png).", show_default=False)] = None,
     terminal: Annotated[bool, typer.Option("--terminal", "-t", help="Draw in the terminal instead of a file (unless -o is given too).")] = False,
     log: Log = False,
@@ -37,7 +38,7 @@ def plot(
 
     if output is not None:
         check_writable(output, FIGURE_SUFFIXES)
-    traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets))
+    traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps))
     if terminal:
         print_chart(traces, width, log, height=8)
         if output is None:

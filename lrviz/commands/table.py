@@ -9,7 +9,7 @@ import typer
 
 from ..app import app
 from ..errors import LrvizError
-from .common import (SPEC_CONTEXT, SPEC_METAVAR, Label, Lr, OptimizerName, Sched, Sets, Steps, examples,
+from .common import (SPEC_CONTEXT, SPEC_METAVAR, Label, Lr, OptimizerName, Sched, Sets, Steps, Sweeps, examples,
                      load_specs, parse_int_list, simulate_all)
 
 
@@ -26,6 +26,7 @@ def table(
     label: Label = None,
     optimizer: OptimizerName = None,
     sets: Sets = None,
+    sweeps: Sweeps = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, md, latex (booktabs) or json.")] = "csv",
     every: Annotated[Optional[int], typer.Option(help="Every K-th row only.", show_default=False)] = None,
     at: Annotated[Optional[str], typer.Option(help="Only these rows, e.g. 0,30,60.", show_default=False)] = None,
@@ -42,7 +43,7 @@ def table(
     at_rows = parse_int_list(at, "--at") if at is not None else None
     if output != "-":
         check_writable(output)
-    traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets))
+    traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps))
     rows = pick_rows(max(t.steps for t in traces), every=every, at=at_rows)
     lines = table_lines(traces, fmt, rows, digits)
     if output == "-":

@@ -59,6 +59,15 @@ def column_stats(names: Sequence[str], series: Sequence) -> dict[str, dict]:
     return {name: statistics(values).as_dict() for name, values in zip(names, series)}
 
 
+def _csv_quote(text: str) -> str:
+    """A CSV cell, quoted when it holds a comma, quote or newline (labels like ``step:step_size=10,gamma=0.5``).
+
+    >>> print(_csv_quote("lr"), _csv_quote("cosine:T_max=20,eta_min=0"))
+    lr "cosine:T_max=20,eta_min=0"
+    """
+    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\n\r') else text
+
+
 def _latex_escape(text: str) -> str:
     for ch in "\\&%$#_{}":
         text = text.replace(ch, "\\" + ch)
@@ -80,11 +89,11 @@ def table_lines(traces: Sequence, fmt: str = "csv", rows: Iterable[int] | None =
         return [str(t)] + [show(s[t]) if t < len(s) else "" for s in series]
 
     if fmt == "csv":
-        yield ",".join(columns) + "\n"
+        yield ",".join(_csv_quote(c) for c in columns) + "\n"
         for t in rows:
             yield ",".join(cells(t)) + "\n"
     elif fmt == "md":
-        yield "| " + " | ".join(columns) + " |\n"
+        yield "| " + " | ".join(c.replace("|", "\\|") for c in columns) + " |\n"
         yield "|" + "---:|" * len(columns) + "\n"
         for t in rows:
             yield "| " + " | ".join(cells(t)) + " |\n"
