@@ -59,6 +59,10 @@ def convert(value, hint, name: str):
             shown = ", ".join(repr(c) for c in choices)
             raise LrvizError(f"{name} must be one of {shown}, got {value!r}")
         return value
+    if origin is collections.abc.Callable or hint is collections.abc.Callable:
+        from .usercode import as_callable
+
+        return as_callable(value, name)
     if origin in _LIST_ORIGINS:
         (item,) = typing.get_args(hint)[:1] or (None,)
         return [convert(v, item, f"{name}[{i}]") for i, v in enumerate(_as_list(value))]
@@ -85,7 +89,7 @@ def _as_list(value) -> list:
 def _convert_union(value, members, name: str):
     if value is None and type(None) in members:
         return None
-    wants_list = isinstance(value, (list, tuple)) or (isinstance(value, str) and "," in value)
+    wants_list = isinstance(value, (list, tuple)) or (isinstance(value, str) and len(split_top_level(value)) > 1)
     ordered = sorted(
         (m for m in members if m is not type(None)),
         key=lambda m: (typing.get_origin(m) in _LIST_ORIGINS) != wants_list,

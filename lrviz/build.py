@@ -8,7 +8,8 @@ from typing import Any, Callable
 from .argtypes import convert, type_name
 from .errors import LrvizError
 from .registry import Entry, horizon, resolve
-from .spec import ScheduleSpec, SchedulerSpec, positive_number, suggest
+from .literals import split_top_level
+from .spec import ScheduleSpec, SchedulerSpec, parse_call, positive_number, suggest
 
 DEFAULT_STEPS = 100
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
@@ -29,6 +30,11 @@ class Built:
     #: ``advance(t)`` performs the scheduler step that ends step ``t`` (``scheduler.step()`` for
     #: torch; a scheduler driven differently, e.g. by metrics or by epoch number, sets its own)
     advance: Callable[[int], None] | None = None
+    #: the metric passed to ``step()`` at the end of each step, for schedulers stepped with one
+    metrics: list[float] | None = None
+    #: the number of the first step shown: ``K + 1`` when resuming with ``last_epoch=K``
+    start: int = 0
+
 
     def __post_init__(self):
         if self.advance is None:
@@ -73,8 +79,10 @@ def convert_args(entry: Entry, args: dict[str, Any], optimizer) -> dict[str, Any
     kwargs = {}
     for key, value in args.items():
         info = entry.arg(key)
-        if "LRScheduler" in type_name(info.hint) or _holds_specs(value):
-            kwargs[key] = _build_children(value, optimizer, f"{entry.name}.{key}")
+        hint = type_name(info.hint)
+        if "LRScheduler" in hint or _holds_specs(value):
+            children = child_specs(value, hint.startswith("list"), f"{entry.name}.{key}")
+            kwargs[key] = _build_children(children, optimizer)
         else:
             kwargs[key] = convert(value, info.hint, key)
     return kwargs
@@ -86,27 +94,146 @@ def _holds_specs(value) -> bool:
     )
 
 
-def _build_children(value, optimizer, where: str):
+def child_specs(value, many: bool, where: str):
+    """Nested schedulers as SchedulerSpecs: mappings from YAML, or inline ``name(key=value,...)`` text."""
+    if isinstance(value, str):
+        parts = [parse_call(part) for part in split_top_level(value)]
+        return parts if many or len(parts) > 1 else parts[0]
+    if isinstance(value, list) and value:
+        return [child_specs(v, False, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, SchedulerSpec):
+        return value
+    raise LrvizError(f"{where} must be a list of schedulers: mappings with a 'type', "
+                     f"or inline text like [linear(start_factor=0.1,total_iters=5),cosine(T_max=95)]")
+
+
+def _build_children(value, optimizer):
     if isinstance(value, SchedulerSpec):
         return build_scheduler(value, optimizer)[0]
-    if not _holds_specs(value):
-        raise LrvizError(f"{where} must be a list of scheduler mappings, each with a 'type'")
     return [build_scheduler(child, optimizer)[0] for child in value]
+
+
+def _refuse_unsteppable_children(entry: Entry, kwargs: dict) -> None:
+    """SequentialLR switches to a child at its milestone by calling the child's ``get_lr()``,
+    which composites (ChainedScheduler, SequentialLR) do not have: torch raises NotImplementedError."""
+    from torch.optim.lr_scheduler import LRScheduler, SequentialLR
+
+    if entry.target is not SequentialLR:
+        return
+    milestones = kwargs.get("milestones") or []
+    for i, child in enumerate(kwargs.get("schedulers") or []):
+        composite = type(child).get_lr is LRScheduler.get_lr and not hasattr(child, "_get_closed_form_lr")
+        if i and composite and not steps_with_metric(child):  # torch names ReduceLROnPlateau itself
+            import torch
+
+            at = f" at milestone {milestones[i - 1]}" if i - 1 < len(milestones) else ""
+            raise LrvizError(
+                f"SequentialLR cannot switch to {type(child).__name__} (schedulers[{i}]){at}: torch "
+                f"{torch.__version__.split('+')[0]} calls its get_lr(), which it does not implement "
+                f"(NotImplementedError); put it first, or wrap the SequentialLR in a ChainedScheduler instead"
+            )
 
 
 def build_scheduler(spec: SchedulerSpec, optimizer):
     """Construct one scheduler (and its children) on ``optimizer``; returns (scheduler, entry, kwargs)."""
     entry = resolve(spec.type)
     kwargs = convert_args(entry, spec.args, optimizer)
+    _refuse_unsteppable_children(entry, kwargs)
     try:
         return entry.target(optimizer=optimizer, **kwargs), entry, kwargs
-    except TORCH_REFUSALS as exc:
+    except KeyError as exc:
+        if "last_epoch" in kwargs:
+            raise LrvizError(f"{entry.name}: resuming with last_epoch={kwargs['last_epoch']} needs {exc} in "
+                             f"every optimizer.param_groups entry") from None
         raise LrvizError(f"{entry.name}: {exc}") from None
+    except TORCH_REFUSALS as exc:
+        raise LrvizError(f"{entry.name}: {exc or type(exc).__name__}") from None
+
+
+def call_text(name: str, kwargs: dict) -> str:
+    """``SequentialLR(schedulers=[LinearLR, CosineAnnealingLR], milestones=[5])``: a built call, readable.
+
+    >>> call_text("LambdaLR", {"lr_lambda": abs, "last_epoch": 4})
+    'LambdaLR(lr_lambda=abs, last_epoch=4)'
+    """
+    def show(value) -> str:
+        if isinstance(value, (list, tuple)):
+            return "[" + ", ".join(show(v) for v in value) + "]"
+        if hasattr(value, "optimizer") and hasattr(value, "step"):
+            return type(value).__name__
+        if callable(value) and hasattr(value, "__name__"):
+            return value.__name__
+        return str(value)
+
+    return f"{name}({', '.join(f'{k}={show(v)}' for k, v in kwargs.items())})"
+
+
+def resume_epoch(spec: SchedulerSpec) -> int | None:
+    """``K`` when the scheduler is resumed with ``last_epoch=K >= 0``, else None."""
+    if spec.args.get("last_epoch") is None:
+        return None
+    last_epoch = convert(spec.args["last_epoch"], int, "last_epoch")
+    return last_epoch if last_epoch >= 0 else None
+
+
+def prepare_resume(spec: SchedulerSpec, optimizer, make_scratch) -> None:
+    """Give each param group what torch requires to resume: ``initial_lr`` (seed 000's KeyError) and
+    whatever else a fresh scheduler records there (OneCycleLR's ``max_lr``), as torch computes it.
+
+    ``make_scratch()`` returns a fresh optimizer like ``optimizer``; a scheduler with
+    ``last_epoch=-1`` is built on it and its group entries are copied where missing.
+    """
+    fresh = SchedulerSpec(spec.type, {k: v for k, v in spec.args.items() if k != "last_epoch"})
+    scratch = make_scratch()
+    build_scheduler(fresh, scratch)
+    for group, scratch_group in zip(optimizer.param_groups, scratch.param_groups):
+        for key, value in scratch_group.items():
+            if key != "params":
+                group.setdefault(key, value)
+        group.setdefault("initial_lr", group["lr"])
 
 
 def build(spec: ScheduleSpec) -> Built:
     """The optimizer and scheduler for ``spec``, and how many rows to simulate."""
     optimizer = make_optimizer(spec)
+    resumed = resume_epoch(spec.scheduler)
+    if resumed is not None:
+        prepare_resume(spec.scheduler, optimizer, lambda: make_optimizer(spec))
     scheduler, entry, kwargs = build_scheduler(spec.scheduler, optimizer)
-    steps = spec.steps or horizon(entry, kwargs) or DEFAULT_STEPS
-    return Built(optimizer, scheduler, entry, kwargs, steps)
+    source = metric_source_for(scheduler, entry, spec)
+    steps = spec.steps or (source.horizon if source else horizon(entry, kwargs)) or DEFAULT_STEPS
+    metrics = source.values(steps - 1) if source else None
+    advance = None
+    if metrics is not None:
+        step = scheduler.step
+        advance = lambda t: step(metrics[t])  # noqa: E731
+    start = 0 if resumed is None else resumed + 1
+    return Built(optimizer, scheduler, entry, kwargs, steps, advance, metrics=metrics, start=start)
+
+
+def steps_with_metric(scheduler) -> bool:
+    """Is ``scheduler.step()`` called with a metric (a required argument), like ReduceLROnPlateau's?"""
+    import inspect
+
+    try:
+        params = inspect.signature(scheduler.step).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+
+
+def metric_source_for(scheduler, entry: Entry, spec: ScheduleSpec):
+    """The MetricSource feeding ``scheduler.step(metric)``; None for schedulers stepped without one."""
+    from .metrics import metric_source
+
+    if not steps_with_metric(scheduler):
+        if spec.metrics is not None:
+            raise LrvizError(f"metrics are fed to schedulers stepped with a metric, like ReduceLROnPlateau; "
+                             f"{entry.name}.step() takes none")
+        return None
+    if spec.metrics is None:
+        raise LrvizError(
+            f"{entry.name} is stepped with a metric: give metrics as a list (--metrics 0.9,0.7,0.7), "
+            f"a CSV column (--metrics log.csv:val_loss) or an expression of step (--metrics 'exp(-step / 20)')"
+        )
+    return metric_source(spec.metrics)

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from .errors import LrvizError
 from .spec import suggest
+from .usercode import is_reference, load
 
 #: short names users type; the class names themselves are always accepted too
 TORCH_ALIASES = {
@@ -138,6 +139,22 @@ def all_entries() -> list[Entry]:
     return list(torch_entries().values())
 
 
+def custom_entry(reference: str) -> Entry:
+    """A scheduler class of the user's own, ``path/to/file.py:MyLR`` or ``package.module:MyLR``,
+    with its arguments read from its signature like torch's."""
+    target = load(reference)
+    if not callable(target):
+        raise LrvizError(f"{reference} is a {type(target).__name__}, not a scheduler class")
+    try:
+        params = inspect.signature(target).parameters
+    except (TypeError, ValueError):
+        params = {}
+    if "optimizer" not in params:
+        raise LrvizError(f"{reference} must take an 'optimizer' argument, as torch schedulers do")
+    name = getattr(target, "__name__", reference)
+    return Entry(name, "custom", target, read_args(target), doc=first_doc_line(target))
+
+
 def resolve(name: str) -> Entry:
     """The Entry for a user-typed name; an LrvizError with a suggestion when unknown."""
     entries = torch_entries()
@@ -151,6 +168,8 @@ def resolve(name: str) -> Entry:
         prefix = name.split(":", 1)[0]
         if prefix.lower() in TORCH_ALIASES or prefix.lower() in by_lower:
             raise LrvizError(f"malformed inline spec {name!r}: write {prefix}:key=value,...")
+    if is_reference(name):
+        return custom_entry(name.strip())
     choices = sorted(TORCH_ALIASES) + sorted(entries)
     raise LrvizError(
         f"unknown scheduler '{name}'{suggest(key, choices) or suggest(name, choices)} "

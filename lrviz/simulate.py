@@ -30,6 +30,10 @@ class Trace:
     momenta: np.ndarray | None = None
     title: str = ""
     spec: ScheduleSpec | None = field(default=None, repr=False)
+    #: ``metrics[t]``: the metric passed to ``scheduler.step()`` at the end of step t (ReduceLROnPlateau)
+    metrics: np.ndarray | None = None
+    #: the number of the first step: ``K + 1`` for a schedule resumed with ``last_epoch=K``, else 0
+    start: int = 0
 
     @property
     def lr(self) -> np.ndarray:
@@ -78,7 +82,9 @@ def record(built, steps: int) -> tuple[np.ndarray, np.ndarray | None]:
 
 def simulate_spec(spec: ScheduleSpec) -> Trace:
     """Build and step the schedule ``spec`` describes."""
-    from .build import TORCH_REFUSALS, build
+    import numpy as np
+
+    from .build import TORCH_REFUSALS, build, call_text
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
@@ -90,8 +96,9 @@ def simulate_spec(spec: ScheduleSpec) -> Trace:
             lrs, momenta = record(built, steps)
         except TORCH_REFUSALS as exc:
             raise LrvizError(f"{built.entry.name}: {exc}") from None
-    title = f"{built.entry.name}({', '.join(f'{k}={v}' for k, v in built.kwargs.items())})"
-    return Trace(spec.label, lrs, momenta, title=title, spec=spec)
+    metrics = None if built.metrics is None else np.array(built.metrics, dtype=float)
+    return Trace(spec.label, lrs, momenta, title=call_text(built.entry.name, built.kwargs), spec=spec,
+                 metrics=metrics, start=built.start)
 
 
 def simulate(spec: str | ScheduleSpec, *, steps: int | None = None, lr: float | None = None,

@@ -99,6 +99,20 @@ def parse_inline(text: str) -> SchedulerSpec:
     return SchedulerSpec(name, args)
 
 
+def parse_call(text: str) -> SchedulerSpec:
+    """A scheduler nested in an inline spec: ``name(key=value,...)``, or ``name:key=value``.
+
+    >>> parse_call("linear(start_factor=0.1,total_iters=5)")
+    SchedulerSpec(type='linear', args={'start_factor': 0.1, 'total_iters': 5})
+    """
+    text = text.strip()
+    name, paren, inner = text.partition("(")
+    if paren and text.endswith(")"):
+        inner = inner[:-1].strip()
+        return parse_inline(f"{name}:{inner}" if inner else name)
+    return parse_inline(text)
+
+
 def parse_flags(sched: str, tokens: list[str]) -> SchedulerSpec:
     """Parse ``--key value`` / ``--key=value`` tokens as the arguments of scheduler ``sched``."""
     args: dict[str, Any] = {}
@@ -253,6 +267,18 @@ def scheduler_from_yaml(node, where: str) -> SchedulerSpec:
     return SchedulerSpec(str(node["type"]), args)
 
 
+def with_metrics(scheduler: SchedulerSpec, metrics, where: str):
+    """``metrics`` may also be written among the scheduler's own arguments (``--metrics 1,0.5``,
+    ``plateau:metrics=[...]``): it is fed to ``step()``, not to the constructor.
+    Returns the scheduler without it and the metrics."""
+    if "metrics" not in scheduler.args:
+        return scheduler, metrics
+    if metrics is not None:
+        raise LrvizError(f"metrics given twice in {where}: at the top level and among the scheduler's arguments")
+    args = dict(scheduler.args)
+    return SchedulerSpec(scheduler.type, args), args.pop("metrics")
+
+
 def _check_keys(mapping: dict, allowed, where: str) -> None:
     for key in mapping:
         if key not in allowed:
@@ -266,7 +292,7 @@ def spec_from_mapping(data: dict, default_label: str, where: str) -> ScheduleSpe
     _check_keys(data, TOP_LEVEL_KEYS, where)
     if "scheduler" not in data:
         raise LrvizError(f"{where} has no 'scheduler:' key (e.g. scheduler: {{type: cosine, T_max: 20}})")
-    scheduler = scheduler_from_yaml(data["scheduler"], "scheduler")
+    scheduler, metrics = with_metrics(scheduler_from_yaml(data["scheduler"], "scheduler"), data.get("metrics"), where)
     optimizer = data.get("optimizer") or {}
     if not isinstance(optimizer, dict):
         raise LrvizError(f"'optimizer' in {where} must be a mapping like {{type: sgd, lr: 0.1}}")
@@ -283,7 +309,7 @@ def spec_from_mapping(data: dict, default_label: str, where: str) -> ScheduleSpe
         optimizer=str(optimizer.get("type", "sgd")),
         optimizer_args=extra,
         param_groups=[dict(g) for g in groups],
-        metrics=data.get("metrics"),
+        metrics=metrics,
         description=str(data.get("description") or ""),
         source=str(data.get("source") or ""),
     )
@@ -301,7 +327,7 @@ def load_yaml_specs(path: str | Path, sets: list[str] = ()) -> list[ScheduleSpec
     for assignment in sets:
         apply_set(data, assignment)
     if "schedules" not in data:
-        return [spec_from_mapping(data, path.stem, str(path))]
+        return [_relative_to(path, spec_from_mapping(data, path.stem, str(path)))]
     items = data["schedules"]
     if not isinstance(items, list) or not items:
         raise LrvizError(f"'schedules' in {path} must be a non-empty list of schedule mappings")
@@ -310,8 +336,16 @@ def load_yaml_specs(path: str | Path, sets: list[str] = ()) -> list[ScheduleSpec
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise LrvizError(f"schedules[{i}] in {path} must be a mapping, not a {type(item).__name__}")
-        specs.append(spec_from_mapping({**shared, **item}, f"{path.stem}[{i}]", f"schedules[{i}] of {path}"))
+        specs.append(_relative_to(path, spec_from_mapping({**shared, **item}, f"{path.stem}[{i}]", f"schedules[{i}] of {path}")))
     return specs
+
+
+def _relative_to(path: Path, spec: ScheduleSpec) -> ScheduleSpec:
+    """A metrics file named in a YAML file is found relative to that file."""
+    metrics = spec.metrics
+    if isinstance(metrics, dict) and isinstance(metrics.get("file"), str) and not Path(metrics["file"]).is_absolute():
+        spec.metrics = {**metrics, "file": str(path.parent / metrics["file"])}
+    return spec
 
 
 def looks_like_file(token: str) -> bool:
@@ -322,8 +356,8 @@ def looks_like_file(token: str) -> bool:
 def specs_from_tokens(tokens: list[str], sched: str | None = None, sets: list[str] = ()) -> list[ScheduleSpec]:
     """Turn the CLI's SPEC tokens (and ``--sched`` flags) into ScheduleSpecs, in order."""
     if sched is not None:
-        scheduler = parse_flags(sched, tokens)
-        return [ScheduleSpec(scheduler, label=inline_text(scheduler))]
+        scheduler, metrics = with_metrics(parse_flags(sched, tokens), None, "the flags")
+        return [ScheduleSpec(scheduler, label=inline_text(scheduler), metrics=metrics)]
     flags = [t for t in tokens if t.startswith("-")]
     if flags:
         raise LrvizError(f"{flags[0]} looks like a scheduler argument, but no --sched NAME was given")
@@ -334,8 +368,8 @@ def specs_from_tokens(tokens: list[str], sched: str | None = None, sets: list[st
         else:
             if sets:
                 raise LrvizError("--set applies to YAML files only; put the value in the inline spec")
-            scheduler = parse_inline(token)
-            specs.append(ScheduleSpec(scheduler, label=token))
+            scheduler, metrics = with_metrics(parse_inline(token), None, token)
+            specs.append(ScheduleSpec(scheduler, label=token, metrics=metrics))
     if not specs:
         raise LrvizError("no schedule given: pass a SPEC (e.g. cosine:T_max=20, a YAML file) or --sched NAME")
     return specs
