@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from .argtypes import convert, type_name
 from .errors import LrvizError
-from .registry import Entry, horizon, resolve
+from .registry import Drive, Entry, horizon, resolve
 from .literals import split_top_level
 from .spec import ScheduleSpec, SchedulerSpec, parse_call, positive_number, suggest
 
@@ -200,10 +200,14 @@ def build(spec: ScheduleSpec) -> Built:
     if resumed is not None:
         prepare_resume(spec.scheduler, optimizer, lambda: make_optimizer(spec))
     scheduler, entry, kwargs = build_scheduler(spec.scheduler, optimizer)
-    source = metric_source_for(scheduler, entry, spec)
-    steps = spec.steps or (source.horizon if source else horizon(entry, kwargs)) or DEFAULT_STEPS
+    source = None if entry.drive else metric_source_for(scheduler, entry, spec)
+    if entry.drive:
+        drive = entry.drive(scheduler, kwargs, spec)
+    else:
+        drive = Drive(None, source.horizon if source else horizon(entry, kwargs))
+    steps = spec.steps or drive.horizon or DEFAULT_STEPS
     metrics = source.values(steps - 1) if source else None
-    advance = None
+    advance = drive.advance
     if metrics is not None:
         step = scheduler.step
         advance = lambda t: step(metrics[t])  # noqa: E731

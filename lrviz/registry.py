@@ -10,7 +10,7 @@ import inspect
 import typing
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from .errors import LrvizError
 from .spec import suggest
@@ -59,6 +59,14 @@ class ArgInfo:
         return self.default is REQUIRED
 
 
+class Drive(NamedTuple):
+    """How a built scheduler is stepped, and how many rows its schedule defines for itself."""
+
+    #: performs the step ending row ``t``; None: ``scheduler.step()``
+    advance: Callable[[int], None] | None
+    horizon: int | None
+
+
 @dataclass(frozen=True)
 class Entry:
     """A known scheduler: how to build it and what it takes."""
@@ -69,6 +77,11 @@ class Entry:
     args: tuple[ArgInfo, ...]
     aliases: tuple[str, ...] = ()
     doc: str = ""
+    #: ``drive(scheduler, kwargs, spec) -> Drive`` for schedulers stepped their own way (timm);
+    #: None: ``scheduler.step()`` and ``horizon()``
+    drive: Callable[..., Drive] | None = None
+    #: ``own_horizon(kwargs)``: the rows its arguments define (Hugging Face's ``num_training_steps``)
+    own_horizon: Callable[[dict], int | None] | None = None
 
     def arg(self, name: str) -> ArgInfo | None:
         return next((a for a in self.args if a.name == name), None)
@@ -135,8 +148,10 @@ def torch_entries() -> dict[str, Entry]:
 
 
 def all_entries() -> list[Entry]:
-    """Every scheduler known, torch's first."""
-    return list(torch_entries().values())
+    """Every scheduler known, torch's first, then those of the peer libraries installed."""
+    from . import peers
+
+    return list(torch_entries().values()) + peers.installed_entries()
 
 
 def custom_entry(reference: str) -> Entry:
@@ -157,6 +172,10 @@ def custom_entry(reference: str) -> Entry:
 
 def resolve(name: str) -> Entry:
     """The Entry for a user-typed name; an LrvizError with a suggestion when unknown."""
+    from . import peers
+
+    if peers.namespace_of(name):
+        return peers.resolve(name)
     entries = torch_entries()
     by_lower = {n.lower(): e for n, e in entries.items()}
     key = name.strip().lower()
@@ -179,6 +198,8 @@ def resolve(name: str) -> Entry:
 
 def horizon(entry: Entry, kwargs: dict) -> int | None:
     """The number of steps a schedule defines for itself, where it does (e.g. OneCycleLR)."""
+    if entry.own_horizon is not None:
+        return entry.own_horizon(kwargs)
     if entry.name == "OneCycleLR":
         if kwargs.get("total_steps"):
             return int(kwargs["total_steps"])

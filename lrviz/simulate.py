@@ -88,6 +88,7 @@ def simulate_spec(spec: ScheduleSpec) -> Trace:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", FutureWarning)  # e.g. timm's PlateauLRScheduler: "deprecated"
         built = build(spec)
         steps = built.steps
         if steps > MAX_STEPS:

@@ -1,0 +1,104 @@
+"""timm's schedulers (``timm:step``, ``timm:cosine``, ...), stepped the way timm's train.py steps them.
+
+timm's package ``__init__`` imports every model (and torchvision), which is slow and fails where
+torchvision does not match torch; ``timm.scheduler`` itself needs only torch. So lrviz loads
+``timm.scheduler`` beside a stand-in ``timm`` package that runs no ``__init__``, and removes
+both from ``sys.modules`` afterwards so a later ``import timm`` gets the real package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import sys
+import types
+from functools import cache
+
+from ..errors import LrvizError
+from ..registry import Drive, Entry, read_args
+
+LIBRARY = "timm"
+#: timm's class names end in this; the rest, lower-cased, is lrviz's name: StepLRScheduler -> timm:step
+CLASS_SUFFIX = "LRScheduler"
+
+
+def installed() -> bool:
+    """Is timm installed (found on the path, without importing it)?"""
+    return "timm" in sys.modules or importlib.util.find_spec("timm") is not None
+
+
+def _is_timm(name: str) -> bool:
+    return name == "timm" or name.startswith("timm.")
+
+
+def _import_without_package_init() -> types.ModuleType:
+    """``timm.scheduler`` imported under a stand-in ``timm`` package that runs no code."""
+    spec = importlib.util.find_spec("timm")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("timm is not a package directory")
+    stub = types.ModuleType("timm")
+    stub.__path__ = list(spec.submodule_search_locations)
+    stub.__spec__ = spec
+    sys.modules["timm"] = stub
+    try:
+        return importlib.import_module("timm.scheduler")
+    finally:
+        for name in [n for n in sys.modules if _is_timm(n)]:
+            del sys.modules[name]
+
+
+@cache
+def scheduler_module() -> types.ModuleType:
+    """``timm.scheduler``: the one already imported, else loaded without timm's package ``__init__``."""
+    if "timm" in sys.modules:
+        return importlib.import_module("timm.scheduler")
+    try:
+        return _import_without_package_init()
+    except ImportError:
+        pass  # an unusual installation: import timm the ordinary way
+    try:
+        return importlib.import_module("timm.scheduler")
+    except Exception as exc:  # noqa: BLE001 - whatever breaks inside timm, say so in one line
+        raise LrvizError(f"timm is installed but timm.scheduler cannot be imported: {exc}") from None
+
+
+def _doc(cls) -> str:
+    """The class's own docstring (not the base class's), else its module's first line."""
+    doc = (cls.__dict__.get("__doc__") or "").strip() or cls.__init__.__globals__.get("__doc__") or ""
+    return inspect.cleandoc(doc).split("\n\n")[0].replace("\n", " ")
+
+
+@cache
+def entries() -> dict[str, Entry]:
+    """Every scheduler class ``timm.scheduler`` exports, as ``timm:<name>``."""
+    module = scheduler_module()
+    base = module.scheduler.Scheduler
+    found = {}
+    for attr in sorted(dir(module)):
+        cls = getattr(module, attr)
+        if inspect.isclass(cls) and issubclass(cls, base) and cls is not base:
+            name = "timm:" + cls.__name__.removesuffix(CLASS_SUFFIX).lower()
+            found[name] = Entry(name, "timm", cls, read_args(cls), (f"timm:{cls.__name__}",), _doc(cls), drive)
+    return found
+
+
+def drive(scheduler, kwargs: dict, spec) -> Drive:
+    """Step as timm's train.py does: ``step_update(n)`` after every update, ``step(epoch)`` after each epoch.
+
+    Rows are updates, ``spec.steps_per_epoch`` of them per epoch (default 1: rows are epochs).
+    Whether timm's schedule follows epochs or updates is its own ``t_in_epochs`` argument.
+    """
+    per_epoch = spec.steps_per_epoch or 1
+
+    def advance(t: int) -> None:
+        updates = t + 1
+        scheduler.step_update(updates)
+        if updates % per_epoch == 0:
+            scheduler.step(updates // per_epoch)
+
+    cycle_length = getattr(scheduler, "get_cycle_length", None)
+    horizon = None
+    if cycle_length is not None:
+        horizon = cycle_length() * (per_epoch if scheduler.t_in_epochs else 1)
+    return Drive(advance, horizon)
