@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 from typer.core import TyperGroup
 
 from .errors import LrvizError
+from .notices import one_line, shown_once
 
 try:  # newer typer vendors click
     from typer._click.exceptions import ClickException
@@ -16,18 +18,36 @@ except ImportError:  # pragma: no cover - older typer on plain click
 
 
 def fail(message: str, code: int = 2):
-    """Print ``lrviz: error: message`` on stderr and exit."""
-    print(f"lrviz: error: {message}", file=sys.stderr)
+    """Print ``lrviz: error: message`` on stderr, on one line, and exit."""
+    print(f"lrviz: error: {one_line(message)}", file=sys.stderr)
     sys.exit(code)
+
+
+def quiet_stdout() -> None:
+    """The reader of stdout (e.g. ``head``) has gone: send what is left to /dev/null, so the
+    interpreter's final flush cannot fail, and stop quietly as other Unix tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under CliRunner)
+        pass
 
 
 class LrvizGroup(TyperGroup):
     """Every usage or spec error becomes one line on stderr and exit code 2."""
 
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            quiet_stdout()
+            return 0
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            rv = super().main(args=args, prog_name=prog_name or "lrviz", complete_var=complete_var,
-                              standalone_mode=False, **extra)
+            with shown_once():
+                rv = super().main(args=args, prog_name=prog_name or "lrviz", complete_var=complete_var,
+                                  standalone_mode=False, **extra)
         except LrvizError as exc:
             fail(str(exc))
         except ClickException as exc:
@@ -36,10 +56,6 @@ class LrvizGroup(TyperGroup):
             fail(exc.format_message(), exc.exit_code)
         except typer.Abort:
             fail("aborted", 1)
-        except BrokenPipeError:
-            # the reader (e.g. `head`) has gone: stop quietly, as other Unix tools do
-            sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
-            sys.exit(0)
         if standalone_mode:
             sys.exit(rv if isinstance(rv, int) else 0)
         return rv

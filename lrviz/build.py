@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from . import contracts
 from .argtypes import convert, type_name
 from .errors import LrvizError
+from .notices import warn
 from .registry import Drive, Entry, horizon, resolve
 from .literals import split_top_level
 from .spec import ScheduleSpec, SchedulerSpec, parse_call, positive_number, suggest
@@ -62,8 +64,21 @@ def make_optimizer(spec: ScheduleSpec):
         raise LrvizError(f"optimizer {OPTIMIZERS[name]}: {exc}") from None
 
 
+#: arguments torch deprecated, still found in tutorials (seeds 000 and 004 show ``verbose=False``)
+DEPRECATED_ARGS = {"verbose": "is deprecated in torch (it printed each new lr) and ignored here: remove it"}
+
+
+def without_deprecated(entry: Entry, args: dict[str, Any]) -> dict[str, Any]:
+    """``args`` without the deprecated ones the scheduler does not take, each dropped with a warning."""
+    dropped = [key for key in args if key in DEPRECATED_ARGS and entry.arg(key) is None]
+    for key in dropped:
+        warn(f"{entry.name}: '{key}' {DEPRECATED_ARGS[key]}")
+    return {k: v for k, v in args.items() if k not in dropped}
+
+
 def convert_args(entry: Entry, args: dict[str, Any], optimizer) -> dict[str, Any]:
     """Check names against the signature and convert each value to its type."""
+    args = without_deprecated(entry, args)
     valid = [a.name for a in entry.args]
     for key in args:
         if entry.arg(key) is None:
@@ -138,6 +153,7 @@ def build_scheduler(spec: SchedulerSpec, optimizer):
     """Construct one scheduler (and its children) on ``optimizer``; returns (scheduler, entry, kwargs)."""
     entry = resolve(spec.type)
     kwargs = convert_args(entry, spec.args, optimizer)
+    contracts.check(entry.name, kwargs)
     _refuse_unsteppable_children(entry, kwargs)
     try:
         return entry.target(optimizer=optimizer, **kwargs), entry, kwargs

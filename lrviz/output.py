@@ -1,11 +1,17 @@
-"""Write output files atomically: a temporary file beside the target, then a rename."""
+"""Write output files atomically: a temporary file beside the target, then a rename.
+
+On any failure the target is left as it was (byte for byte) and the temporary file is removed;
+a file that is replaced keeps its permissions. A target that exists but is not a regular file
+(``/dev/stdout``, a named pipe) is written in place: renaming over it would replace the device.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
-from typing import Callable, IO
+from typing import IO, Callable
 
 from .errors import LrvizError
 
@@ -20,6 +26,10 @@ def check_writable(path: str | Path, suffixes: tuple[str, ...] = ()) -> Path:
         raise LrvizError(f"cannot write '{path}': directory '{parent}' does not exist")
     if path.is_dir():
         raise LrvizError(f"cannot write '{path}': it is a directory")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise LrvizError(f"cannot write '{path}': the file is read-only")
+    if _is_special(path):
+        return path
     if not os.access(parent, os.W_OK):
         raise LrvizError(f"cannot write '{path}': directory '{parent}' is not writable")
     return path
@@ -28,16 +38,44 @@ def check_writable(path: str | Path, suffixes: tuple[str, ...] = ()) -> Path:
 def write_atomically(path: str | Path, write: Callable[[IO], None], *, binary: bool = False) -> Path:
     """Call ``write(fh)`` on a temporary file and move it over ``path`` only when it succeeds."""
     path = check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    if _is_special(path):
+        return _write_in_place(path, write, binary)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o666 & ~_umask()
+    target = path.resolve() if path.is_symlink() else path  # keep the link, replace what it points to
     try:
-        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8", newline=None if binary else "") as fh:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise LrvizError(f"cannot write '{path}': {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, **_open_args(binary)) as fh:
             write(fh)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise LrvizError(f"cannot write '{path}': {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _is_special(path: Path) -> bool:
+    """An existing target that is not a regular file: a device or a pipe."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
+def _write_in_place(path: Path, write: Callable[[IO], None], binary: bool) -> Path:
+    try:
+        with open(path, **_open_args(binary)) as fh:
+            write(fh)
+    except OSError as exc:
+        raise LrvizError(f"cannot write '{path}': {exc.strerror or exc}") from None
+    return path
+
+
+def _open_args(binary: bool) -> dict:
+    return {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
 
 
 def _umask() -> int:

@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import LrvizError
-from .spec import ScheduleSpec, positive_number, specs_from_tokens
+from .notices import torch_quiet
+from .spec import MAX_STEPS, ScheduleSpec, positive_number, specs_from_tokens, step_count
 
 if TYPE_CHECKING:
     import numpy as np
-
-#: the most rows lrviz simulates; more would not fit in memory as float64 on these machines
-MAX_STEPS = 100_000_000
 
 
 @dataclass
@@ -80,23 +78,38 @@ def record(built, steps: int) -> tuple[np.ndarray, np.ndarray | None]:
     return lrs, momenta
 
 
+def refuse_unusable(lrs: np.ndarray, call: str, start: int = 0) -> None:
+    """torch checks an lr when an optimizer is made, not when a scheduler sets one: a negative
+    or non-finite lr (``gamma=-1``, an overflowing ``ExponentialLR``) is meaningless, so refuse it."""
+    import numpy as np
+
+    bad = np.argwhere(~np.isfinite(lrs) | (lrs < 0))
+    if len(bad):
+        g, t = bad[0]
+        group = f" in param group {g}" if len(lrs) > 1 else ""
+        raise LrvizError(f"{call} sets lr to {float(lrs[g, t])!r} at step {start + t}{group}: torch accepts these "
+                         f"arguments, but no optimizer can use an lr that is negative or not finite")
+
+
 def simulate_spec(spec: ScheduleSpec) -> Trace:
     """Build and step the schedule ``spec`` describes."""
     import numpy as np
 
     from .build import TORCH_REFUSALS, build, call_text
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+    with torch_quiet():
         warnings.simplefilter("ignore", FutureWarning)  # e.g. timm's PlateauLRScheduler: "deprecated"
         built = build(spec)
         steps = built.steps
         if steps > MAX_STEPS:
-            raise LrvizError(f"steps must be at most {MAX_STEPS:,}, got {steps:,}")
+            raise LrvizError(f"{built.entry.name} runs for {steps:,} steps; lrviz records at most {MAX_STEPS:,}: "
+                             f"pass --steps N (steps: N in YAML) to show the first N")
         try:
             lrs, momenta = record(built, steps)
         except TORCH_REFUSALS as exc:
-            raise LrvizError(f"{built.entry.name}: {exc}") from None
+            raise LrvizError(f"{call_text(built.entry.name, built.kwargs)} failed while stepping: "
+                             f"{exc or type(exc).__name__}") from None
+    refuse_unusable(lrs, call_text(built.entry.name, built.kwargs), built.start)
     metrics = None if built.metrics is None else np.array(built.metrics, dtype=float)
     return Trace(spec.label, lrs, momenta, title=call_text(built.entry.name, built.kwargs), spec=spec,
                  metrics=metrics, start=built.start)
@@ -116,7 +129,7 @@ def simulate(spec: str | ScheduleSpec, *, steps: int | None = None, lr: float | 
             raise LrvizError(f"{spec} holds {len(specs)} schedules; simulate takes one")
         spec = specs[0]
     spec = spec.with_overrides(
-        steps=None if steps is None else positive_number(steps, "steps", integer=True),
+        steps=None if steps is None else step_count(steps),
         lr=None if lr is None else positive_number(lr, "lr"),
         label=label,
     )

@@ -8,6 +8,7 @@ SchedulerSpec(type='multistep', args={'milestones': [30, 60, 80], 'gamma': 0.5})
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import difflib
 import math
@@ -19,6 +20,10 @@ from .errors import LrvizError
 from .literals import parse_number, parse_value, split_top_level
 
 DEFAULT_LR = 0.1
+#: the most steps lrviz simulates: it records every one, so more would not fit in memory
+MAX_STEPS = 100_000_000
+#: the most nodes a YAML file may expand to through anchors and aliases (a "billion laughs" guard)
+MAX_YAML_NODES = 100_000
 YAML_SUFFIXES = (".yaml", ".yml")
 TOP_LEVEL_KEYS = (
     "name", "description", "source", "lr", "optimizer", "steps", "steps_per_epoch",
@@ -168,10 +173,25 @@ def positive_number(value, what: str, *, integer: bool = False, allow_zero: bool
     return float(number)
 
 
+def step_count(value, what: str = "steps") -> int:
+    """A user-given number of steps: a whole number from 1 to ``MAX_STEPS``, checked before any work.
+
+    >>> step_count("1e3")
+    1000
+    >>> step_count("1e12", "--steps")
+    Traceback (most recent call last):
+    lrviz.errors.LrvizError: --steps must be at most 100,000,000 (lrviz records every step), got 1,000,000,000,000
+    """
+    steps = positive_number(value, what, integer=True)
+    if steps > MAX_STEPS:
+        raise LrvizError(f"{what} must be at most {MAX_STEPS:,} (lrviz records every step), got {steps:,}")
+    return steps
+
+
 # ---------------------------------------------------------------- YAML
 
 def _yaml_loader():
-    """PyYAML's SafeLoader that refuses duplicate keys."""
+    """PyYAML's SafeLoader that refuses duplicate keys and says why it refuses tags like ``!!python/object``."""
     import yaml
 
     class StrictSafeLoader(yaml.SafeLoader):
@@ -179,12 +199,40 @@ def _yaml_loader():
             seen = set()
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=deep)
+                if not isinstance(key, collections.abc.Hashable):
+                    continue  # PyYAML refuses it below: "found unhashable key"
                 if key in seen:
-                    raise LrvizError(f"duplicate key '{key}' (line {key_node.start_mark.line + 1})")
+                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
                 seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
+        def construct_undefined(self, node):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"tag {node.tag!r} is refused: lrviz loads YAML safely (mappings, lists, "
+                f"numbers, strings, booleans and null only)", node.start_mark)
+
+    StrictSafeLoader.add_constructor(None, StrictSafeLoader.construct_undefined)
     return StrictSafeLoader
+
+
+def expanded_size(node, limit: int, sizes: dict | None = None) -> int:
+    """How many nodes a composed YAML node stands for once every alias is expanded, stopping past ``limit``.
+
+    Each node is counted once per path to it, so ``[*a, *a]`` counts ``a`` twice; shared
+    nodes are measured once (memoised), so even a "billion laughs" file is measured in a moment.
+    """
+    sizes = {} if sizes is None else sizes
+    if id(node) in sizes:
+        return sizes[id(node)]
+    total = 1
+    children = node.value if isinstance(node.value, list) else []
+    for child in children:
+        for part in child if isinstance(child, tuple) else (child,):  # mapping items are (key, value)
+            total += expanded_size(part, limit, sizes)
+            if total > limit:
+                break
+    sizes[id(node)] = total
+    return total
 
 
 def read_yaml(path: str | Path):
@@ -203,7 +251,15 @@ def read_yaml(path: str | Path):
     except OSError as exc:
         raise LrvizError(f"cannot read {path}: {exc.strerror}") from None
     try:
-        data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+        loader = _yaml_loader()(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None and expanded_size(node, MAX_YAML_NODES) > MAX_YAML_NODES:
+                raise LrvizError(f"{path} expands to more than {MAX_YAML_NODES:,} values through its "
+                                 f"anchors and aliases (&name / *name): refusing it")
+            data = None if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
@@ -314,7 +370,7 @@ def spec_from_mapping(data: dict, default_label: str, where: str) -> ScheduleSpe
         source=str(data.get("source") or ""),
     )
     if data.get("steps") is not None:
-        spec.steps = positive_number(data["steps"], "steps", integer=True)
+        spec.steps = step_count(data["steps"])
     if data.get("steps_per_epoch") is not None:
         spec.steps_per_epoch = positive_number(data["steps_per_epoch"], "steps_per_epoch", integer=True)
     return spec

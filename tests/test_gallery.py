@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import importlib.util
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from torch.optim import lr_scheduler as S
 
 import lrviz
@@ -50,18 +54,47 @@ REFERENCE = {
 CONFIGS = [p.stem for p in config_files(ROOT / "configs")]
 
 
+def timm_epoch_values(lr: float, epochs: int, **kwargs) -> list[float]:
+    """timm's own epoch values for a StepLRScheduler, epoch by epoch (seed 002's loop).
+
+    Seed 002 calls ``get_epoch_values(epoch)``; timm 1.x renamed it ``_get_values(epoch, on_epoch=True)``.
+    """
+    from lrviz.peers.timm import scheduler_module
+
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=lr)
+    scheduler = scheduler_module().StepLRScheduler(optimizer, **kwargs)
+    values = getattr(scheduler, "get_epoch_values", None) or (lambda t: scheduler._get_values(t, on_epoch=True))
+    return [values(epoch)[0] for epoch in range(epochs)]
+
+
+# config name -> [list of expected lrs], one per schedule, from timm itself
+TIMM_REFERENCE = {
+    "seed002-timm-step": [timm_epoch_values(1e-4, 50, decay_t=5, decay_rate=rate) for rate in (1.0, 0.5, 0.8)]
+    if importlib.util.find_spec("timm") else [],
+    "seed002-timm-warmup": [
+        timm_epoch_values(1e-4, 50, decay_t=5, decay_rate=0.8, warmup_t=2, warmup_lr_init=1e-5, warmup_prefix=False),
+        timm_epoch_values(1e-4, 50, decay_t=5, decay_rate=0.8),
+    ] if importlib.util.find_spec("timm") else [],
+}
+
+
 def test_every_config_has_a_reference():
-    assert sorted(REFERENCE) == sorted(CONFIGS)
+    assert sorted([*REFERENCE, *TIMM_REFERENCE]) == sorted(CONFIGS)
 
 
 @pytest.mark.parametrize("name", CONFIGS)
 def test_config_table_equals_torch(cli, name):
     code, stdout, err = cli("table", ROOT / "configs" / f"{name}.yaml")
     assert code == 0, err
-    rows = [line.split(",") for line in stdout.splitlines()[1:]]
-    for column, (lr, steps, factory, opt_kwargs) in enumerate(REFERENCE[name], start=1):
-        expected = torch_loop(lambda o: factory(o), {}, steps, lr=lr, optimizer_kwargs=opt_kwargs)[0]
-        assert np.array_equal([float(r[column]) for r in rows[:steps]], expected), (name, column)
+    rows = list(csv.reader(io.StringIO(stdout)))[1:]
+    if name in TIMM_REFERENCE:
+        expected_columns = TIMM_REFERENCE[name]
+    else:
+        expected_columns = [torch_loop(factory, {}, steps, lr=lr, optimizer_kwargs=opt_kwargs)[0].tolist()
+                            for lr, steps, factory, opt_kwargs in REFERENCE[name]]
+    assert expected_columns, f"{name}: its library is not installed"
+    for column, expected in enumerate(expected_columns, start=1):
+        assert [float(r[column]) for r in rows[:len(expected)]] == expected, (name, column)
 
 
 @pytest.mark.parametrize("name", CONFIGS)

@@ -12,6 +12,8 @@ from ..errors import LrvizError
 #: scheduler arguments are not typer options: typer passes them through for lrviz to read
 SPEC_CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
 SPEC_METAVAR = "SPEC... [OPTIONS]"
+#: the narrowest terminal chart: the y labels take 12 columns
+MIN_WIDTH = 20
 SPEC_HELP = (
     "SPEC is an inline spec (cosine:T_max=20,eta_min=1e-5), a YAML file (configs/cosine.yaml), "
     "or --sched NAME followed by the scheduler's own arguments (--sched cosine --T_max 20)."
@@ -24,19 +26,22 @@ def examples(*commands: str) -> str:
 
 
 Sched = Annotated[Optional[str], typer.Option("--sched", "-s", help="Scheduler name; its arguments follow as --name value.", show_default=False)]
-Lr = Annotated[Optional[float], typer.Option(help="Starting lr of the optimizer (default 0.1).", show_default=False)]
-Steps = Annotated[Optional[int], typer.Option(help="Rows to show (default: the schedule's own horizon, else 100).", show_default=False)]
+# --lr and --steps are read by lrviz (spec.positive_number, spec.step_count), not typer, so that
+# `--steps 1e3` works and `--steps 1e12` gets a message naming the limit
+Lr = Annotated[Optional[str], typer.Option(metavar="LR", help="Starting lr of the optimizer (default 0.1).", show_default=False)]
+Steps = Annotated[Optional[str], typer.Option(metavar="N", help="Rows to show (default: the schedule's own horizon, else 100).", show_default=False)]
 Label = Annotated[Optional[str], typer.Option(help="Name in titles, legends and table headers.", show_default=False)]
 OptimizerName = Annotated[Optional[str], typer.Option("--optimizer", help="sgd, adam or adamw (default sgd).", show_default=False)]
 Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a YAML value: --set scheduler.T_max=50 (repeatable).", show_default=False)]
 Log = Annotated[bool, typer.Option("--log", help="Log-scale y axis.")]
 Sweeps = Annotated[Optional[list[str]], typer.Option("--sweep", help="A family of curves: --sweep gamma=0.1,0.5,0.9 (an argument, lr or steps; repeatable).", show_default=False)]
-Width = Annotated[Optional[int], typer.Option(help="Terminal chart width in columns (default: the terminal's).", show_default=False)]
+Width = Annotated[Optional[int], typer.Option(min=MIN_WIDTH, help="Terminal chart width in columns (default: the terminal's, else 80).", show_default=False)]
+Ascii = Annotated[bool, typer.Option("--ascii", help="Draw terminal charts in plain ASCII, for terminals without Unicode blocks.")]
 
 
 def load_specs(ctx: typer.Context, sched, lr, steps, label, optimizer, sets, *, sweeps=None):
     """The ScheduleSpecs named on the command line, with common options and sweeps applied, labels unique."""
-    from ..spec import positive_number, specs_from_tokens
+    from ..spec import positive_number, specs_from_tokens, step_count
     from ..sweep import expand, parse_sweep, with_unique_labels
 
     parsed_sweeps = [parse_sweep(s) for s in sweeps or []]
@@ -46,7 +51,7 @@ def load_specs(ctx: typer.Context, sched, lr, steps, label, optimizer, sets, *, 
     specs = [
         s.with_overrides(
             lr=None if lr is None else positive_number(lr, "--lr"),
-            steps=None if steps is None else positive_number(steps, "--steps", integer=True),
+            steps=None if steps is None else step_count(steps, "--steps"),
             label=label,
             optimizer=optimizer,
         )
@@ -67,14 +72,18 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def print_chart(traces, width: int | None, log: bool, height: int) -> None:
-    """Each series as a labelled block chart on one shared scale."""
-    from ..render.terminal import chart
+def print_chart(traces, width: int | None, log: bool, height: int, ascii: bool = False) -> None:
+    """Each series as a labelled block chart on one shared scale, as wide as the terminal (or ``width``).
+
+    Colour only on a terminal and without ``NO_COLOR`` (rich decides); ``ascii`` for terminals without Unicode.
+    """
+    from ..render.terminal import Y_LABEL_WIDTH, chart
 
     out = console()
     series = [(t.label if t.groups == 1 else f"{t.label} · group {g}", t.lrs[g]) for t in traces for g in range(t.groups)]
-    for line in chart(series, width or out.width, height=height, log=log):
-        out.print(line, style="cyan" if "┤" in line else None, markup=False)
+    for line in chart(series, width or out.width, height=height, log=log, ascii=ascii):
+        is_row = line[Y_LABEL_WIDTH + 1:Y_LABEL_WIDTH + 2] in ("┤", "|")
+        out.print(line, style="cyan" if is_row else None, markup=False)
 
 
 def default_figure_path(traces) -> Path:

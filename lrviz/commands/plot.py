@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..app import app
-from .common import (SPEC_CONTEXT, SPEC_METAVAR, Label, Log, Lr, OptimizerName, Sched, Sets, Steps, Sweeps, Width,
+from .common import (SPEC_CONTEXT, SPEC_METAVAR, Ascii, Label, Log, Lr, OptimizerName, Sched, Sets, Steps, Sweeps, Width,
                      console, default_figure_path, examples, load_specs, print_chart, simulate_all)
 
 
@@ -31,6 +31,7 @@ def plot(
     log: Log = False,
     title: Annotated[Optional[str], typer.Option(help="Figure title (default: the scheduler and its arguments).", show_default=False)] = None,
     width: Width = None,
+    ascii: Ascii = False,
 ):
     """Plot the lr schedule to an image (PNG/SVG/PDF) or the terminal."""
     from ..output import check_writable
@@ -40,16 +41,16 @@ def plot(
         check_writable(output, FIGURE_SUFFIXES)
     traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps))
     if terminal:
-        print_chart(traces, width, log, height=8)
+        print_chart(traces, width, log, height=8, ascii=ascii)
         if output is None:
             return
     from ..render.png import make_figure, save_figure
-    from ..render.terminal import sparkline
+    from ..render.terminal import ascii_only, sparkline
 
     path = save_figure(make_figure(traces, log=log, title=title), output or default_figure_path(traces))
     out = console()
     if not terminal:
         for trace in traces:
-            line = sparkline(trace.lrs[0], min(60, out.width - len(trace.label) - 2))
-            out.print(f"{trace.label}  {line}", markup=False)
+            line = f"{trace.label}  {sparkline(trace.lrs[0], max(8, min(60, out.width - len(trace.label) - 2)), ascii)}"
+            out.print(ascii_only(line) if ascii else line, markup=False)
     out.print(f"wrote {path}", markup=False)

@@ -16,6 +16,8 @@ from ..stats import number, statistics, summary_lines
 
 UNICODE_BLOCKS = " ▁▂▃▄▅▆▇█"
 ASCII_BLOCKS = " .:-=+*#@"
+#: lrviz's own non-ASCII glyphs and their ASCII stand-ins; any other character becomes "?"
+ASCII_FALLBACK = str.maketrans({"·": "|", "┤": "|", "…": "...", "—": "-", "–": "-", "×": "x"})
 Y_LABEL_WIDTH = 10
 
 
@@ -82,4 +84,13 @@ def chart(series: Sequence[tuple[str, np.ndarray]], width: int, height: int = 8,
         indent = " " * (Y_LABEL_WIDTH + 2)
         lines.append(f"{unit:>{Y_LABEL_WIDTH}}  0" + last.rjust(max(cols - 1, len(last))))
         lines.extend(indent + line for line in summary_lines(statistics(values), unit, what, width - len(indent)))
-    return lines
+    return [ascii_only(line) for line in lines] if ascii else lines
+
+
+def ascii_only(text: str) -> str:
+    """``text`` in ASCII, for terminals that cannot show Unicode (``--ascii``).
+
+    >>> ascii_only("first 0.1 · min 0 @ 2 · 学习率")
+    'first 0.1 | min 0 @ 2 | ???'
+    """
+    return text.translate(ASCII_FALLBACK).encode("ascii", "replace").decode("ascii")
