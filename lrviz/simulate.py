@@ -32,6 +32,10 @@ class Trace:
     metrics: np.ndarray | None = None
     #: the number of the first step: ``K + 1`` for a schedule resumed with ``last_epoch=K``, else 0
     start: int = 0
+    #: what one row stands for: a ``step`` (iteration) or an ``epoch`` (see lrviz.units)
+    unit: str = "step"
+    #: iterations per epoch, when known: lets lrviz.units show the rows in the other unit
+    steps_per_epoch: int | None = None
 
     @property
     def lr(self) -> np.ndarray:
@@ -41,6 +45,11 @@ class Trace:
     @property
     def steps(self) -> int:
         return self.lrs.shape[1]
+
+    @property
+    def momentum_name(self) -> str:
+        """What ``momenta`` holds: ``momentum`` (SGD) or ``beta1`` (Adam, AdamW: ``betas[0]``)."""
+        return "momentum" if self.spec is None or self.spec.optimizer.lower() == "sgd" else "beta1"
 
     @property
     def groups(self) -> int:
@@ -112,7 +121,7 @@ def simulate_spec(spec: ScheduleSpec) -> Trace:
     refuse_unusable(lrs, call_text(built.entry.name, built.kwargs), built.start)
     metrics = None if built.metrics is None else np.array(built.metrics, dtype=float)
     return Trace(spec.label, lrs, momenta, title=call_text(built.entry.name, built.kwargs), spec=spec,
-                 metrics=metrics, start=built.start)
+                 metrics=metrics, start=built.start, unit=spec.interval, steps_per_epoch=spec.steps_per_epoch)
 
 
 def simulate(spec: str | ScheduleSpec, *, steps: int | None = None, lr: float | None = None,

@@ -29,6 +29,7 @@ TOP_LEVEL_KEYS = (
     "name", "description", "source", "lr", "optimizer", "steps", "steps_per_epoch",
     "interval", "scheduler", "metrics", "schedules",
 )
+INTERVALS = ("step", "epoch")
 OPTIMIZER_KEYS = ("type", "lr", "momentum", "param_groups", "betas", "weight_decay", "nesterov", "dampening")
 
 
@@ -52,6 +53,8 @@ class ScheduleSpec:
     optimizer_args: dict[str, Any] = field(default_factory=dict)
     param_groups: list[dict[str, Any]] = field(default_factory=list)
     steps_per_epoch: int | None = None
+    #: how often the training loop calls ``scheduler.step()``: every ``step`` or every ``epoch``
+    interval: str = "step"
     metrics: Any = None
     description: str = ""
     source: str = ""
@@ -155,6 +158,13 @@ def inline_text(spec: SchedulerSpec) -> str:
     if not spec.args:
         return spec.type
     return spec.type + ":" + ",".join(f"{k}={show(v)}" for k, v in spec.args.items())
+
+
+def interval_name(value, what: str) -> str:
+    """``step`` or ``epoch``: how often the loop calls ``scheduler.step()`` (also the units rows can be shown in)."""
+    if value not in INTERVALS:
+        raise LrvizError(f"{what} must be one of {', '.join(INTERVALS)}, got {value!r}")
+    return value
 
 
 def positive_number(value, what: str, *, integer: bool = False, allow_zero: bool = False):
@@ -373,6 +383,8 @@ def spec_from_mapping(data: dict, default_label: str, where: str) -> ScheduleSpe
         spec.steps = step_count(data["steps"])
     if data.get("steps_per_epoch") is not None:
         spec.steps_per_epoch = positive_number(data["steps_per_epoch"], "steps_per_epoch", integer=True)
+    if data.get("interval") is not None:
+        spec.interval = interval_name(data["interval"], f"'interval' in {where}")
     return spec
 
 

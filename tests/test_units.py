@@ -1,0 +1,82 @@
+"""Epochs and iterations: a per-epoch schedule shown per iteration equals a hand-built per-iteration loop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from torch.optim import lr_scheduler
+
+import lrviz
+from lrviz.errors import LrvizError
+from lrviz.units import in_unit
+
+PER_EPOCH = [
+    ("StepLR", {"step_size": 3, "gamma": 0.5}),
+    ("CosineAnnealingLR", {"T_max": 7, "eta_min": 0.001}),
+    ("MultiStepLR", {"milestones": [2, 5], "gamma": 0.1}),
+]
+
+
+def per_iteration_loop(cls, kwargs, epochs: int, steps_per_epoch: int, lr: float = 0.1) -> np.ndarray:
+    """A training loop: optimizer.step() every iteration, scheduler.step() only at the end of each epoch."""
+    param = torch.nn.Parameter(torch.ones(2))
+    optimizer = torch.optim.SGD([param], lr=lr)
+    scheduler = cls(optimizer, **kwargs)
+    lrs = []
+    for _ in range(epochs):
+        for _ in range(steps_per_epoch):
+            lrs.append(optimizer.param_groups[0]["lr"])
+            param.grad = torch.full_like(param, 0.1)
+            optimizer.step()
+        scheduler.step()
+    return np.array(lrs)
+
+
+def yaml_spec(tmp_path, name, kwargs, **top) -> str:
+    import yaml
+
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({**top, "scheduler": {"type": name, **kwargs}}))
+    return str(path)
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PER_EPOCH, ids=[p[0] for p in PER_EPOCH])
+@pytest.mark.parametrize("steps_per_epoch", [1, 4, 7])
+def test_per_epoch_schedule_per_iteration_equals_the_loop(tmp_path, name, kwargs, steps_per_epoch):
+    spec = yaml_spec(tmp_path, name, kwargs, interval="epoch", steps_per_epoch=steps_per_epoch, steps=10)
+    trace = lrviz.simulate(spec)
+    assert trace.unit == "epoch" and trace.steps == 10
+    per_step = in_unit(trace, "step")
+    expected = per_iteration_loop(getattr(lr_scheduler, name), kwargs, 10, steps_per_epoch)
+    assert per_step.unit == "step"
+    assert np.array_equal(per_step.lr, expected)
+    # and back: the first iteration of each epoch is the epoch's lr
+    assert np.array_equal(in_unit(per_step, "epoch").lr, trace.lr)
+
+
+def test_per_step_schedule_per_epoch_keeps_each_epochs_first_step(tmp_path):
+    spec = yaml_spec(tmp_path, "cosine", {"T_max": 30}, steps_per_epoch=4, steps=30)
+    trace = lrviz.simulate(spec)
+    expected = np.array(per_iteration_loop(lr_scheduler.CosineAnnealingLR, {"T_max": 30}, 30, 1))
+    assert np.array_equal(trace.lr, expected)
+    assert np.array_equal(in_unit(trace, "epoch").lr, expected[::4])
+    assert in_unit(trace, "epoch").steps == 8  # 30 iterations: 7 whole epochs and a part
+
+
+def test_momentum_is_converted_with_the_lr(tmp_path):
+    spec = yaml_spec(tmp_path, "step", {"step_size": 1}, interval="epoch", steps_per_epoch=3, steps=4,
+                     optimizer={"momentum": 0.9})
+    per_step = in_unit(lrviz.simulate(spec), "step")
+    assert per_step.momenta.shape == per_step.lrs.shape == (1, 12)
+
+
+def test_converting_without_steps_per_epoch_is_a_clear_error():
+    trace = lrviz.simulate("cosine:T_max=10")
+    with pytest.raises(LrvizError, match="give steps_per_epoch .* to show it in epochs"):
+        in_unit(trace, "epoch")
+
+
+def test_bad_interval_names_the_choices(tmp_path):
+    with pytest.raises(LrvizError, match="'interval' in .* must be one of step, epoch, got 'epochs'"):
+        lrviz.simulate(yaml_spec(tmp_path, "cosine", {"T_max": 10}, interval="epochs"))
