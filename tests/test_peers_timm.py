@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 import torch
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("timm") is None, reason="timm is not installed")
 
@@ -58,23 +60,28 @@ def timm_class(module, name: str):
     return next(getattr(module, a) for a in dir(module) if a.lower() == f"{name}lrscheduler")
 
 
-def timm_loop(cls, kwargs: dict, rows: int, lr: float, updates_per_epoch: int = 1) -> np.ndarray:
-    """timm's train.py: per batch optimizer.step() then step_update(num_updates); per epoch step(epoch + 1)."""
+def timm_loop(cls, kwargs: dict, rows: int, lr: float, updates_per_epoch: int = 1, *, rows_are_epochs=False,
+              metrics=None) -> np.ndarray:
+    """timm's train.py: per batch optimizer.step() then step_update(num_updates, metric); per epoch
+    step(epoch + 1, metric). The lr is read at each update (or at the first update of each epoch);
+    ``metrics[row]`` is the metric passed while that row trains."""
     param = torch.nn.Parameter(torch.ones(2))
     optimizer = torch.optim.SGD([param], lr=lr)
     scheduler = make(cls, optimizer, kwargs)
-    seen, num_updates, epoch = [], 0, 0
+    seen, num_updates, epoch, metric = [], 0, 0, None
     while True:
-        for _ in range(updates_per_epoch):
-            seen.append(optimizer.param_groups[0]["lr"])
-            if len(seen) == rows:
-                return np.array(seen)
+        for batch in range(updates_per_epoch):
+            if batch == 0 or not rows_are_epochs:
+                seen.append(optimizer.param_groups[0]["lr"])
+                if len(seen) == rows:
+                    return np.array(seen)
+                metric = None if metrics is None else metrics[len(seen) - 1]
             param.grad = torch.full_like(param, 0.1)
             optimizer.step()
             num_updates += 1
-            scheduler.step_update(num_updates=num_updates)
+            scheduler.step_update(num_updates=num_updates, metric=metric)
         epoch += 1
-        scheduler.step(epoch)
+        scheduler.step(epoch, metric)
 
 
 def make(cls, optimizer, kwargs):
@@ -100,11 +107,9 @@ def own_values(scheduler, times, on_epoch: bool = True) -> list[float]:
     return [scheduler._get_values(t, on_epoch=on_epoch)[0] for t in times]
 
 
-def simulate_with(name: str, kwargs: dict, *, steps: int | None = ROWS, lr: float = 0.1,
-                  steps_per_epoch: int | None = None):
-    spec = ScheduleSpec(SchedulerSpec(f"timm:{name}", dict(kwargs)), label=name, lr=lr, steps=steps,
-                        steps_per_epoch=steps_per_epoch)
-    return lrviz.simulate(spec)
+def simulate_with(name: str, kwargs: dict, *, steps: int | None = ROWS, lr: float = 0.1, **spec_fields):
+    return lrviz.simulate(ScheduleSpec(SchedulerSpec(f"timm:{name}", dict(kwargs)), label=name, lr=lr, steps=steps,
+                                       **spec_fields))
 
 
 def test_timm_loads_from_the_installed_package_without_its_init(timm_scheduler):
@@ -155,6 +160,37 @@ def test_per_update_schedules_follow_step_update(timm_scheduler, name, kwargs, p
     assert np.array_equal(trace.lr, timm_loop(cls, kwargs, 70, lr=0.1, updates_per_epoch=per_epoch))
     if "noise_range_t" not in kwargs:
         assert trace.lr.tolist() == timm_values(cls, kwargs, 70, on_epoch=False)
+
+
+@pytest.mark.parametrize("per_epoch", [1, 5])
+@pytest.mark.parametrize(("name", "kwargs"), [
+    ("cosine", {"t_initial": 200, "warmup_t": 30, "warmup_lr_init": 1e-4, "t_in_epochs": False}),
+    ("step", {"decay_t": 3, "decay_rate": 0.5, "warmup_t": 2, "warmup_lr_init": 1e-3}),
+    ("plateau", {"patience_t": 1, "decay_rate": 0.5, "mode": "min"}),
+])
+def test_rows_are_epochs_with_interval_epoch(timm_scheduler, name, kwargs, per_epoch):
+    metrics = [1.0, 0.9, 0.9, 0.9, 0.8] * 6
+    trace = simulate_with(name, kwargs, steps=30, steps_per_epoch=per_epoch, interval="epoch", metrics=metrics)
+    expected = timm_loop(timm_class(timm_scheduler, name), kwargs, 30, lr=0.1, updates_per_epoch=per_epoch,
+                         rows_are_epochs=True, metrics=metrics)
+    assert np.array_equal(trace.lr, expected) and len(set(expected)) > 2
+    assert trace.unit == "epoch"
+
+
+@pytest.mark.parametrize(("metrics", "rows"), [
+    ([1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.4, 0.4, 0.4, 0.4, 0.4], 13),
+    ({"expr": "1 / (1 + step // 6) + 0.01 * noise", "seed": 3}, 40),
+])
+def test_plateau_gets_the_metrics(timm_scheduler, metrics, rows):
+    kwargs = {"patience_t": 2, "decay_rate": 0.5, "mode": "min", "warmup_t": 2, "warmup_lr_init": 0.01}
+    trace = simulate_with("plateau", kwargs, steps=None if isinstance(metrics, list) else rows, metrics=metrics)
+    if isinstance(metrics, list):
+        values = metrics
+    else:  # the expression, computed here with numpy: noise is default_rng(seed)'s t-th standard normal
+        noise = np.random.default_rng(3).standard_normal(rows - 1)
+        values = [1 / (1 + t // 6) + 0.01 * noise[t] for t in range(rows - 1)]
+    expected = timm_loop(timm_class(timm_scheduler, "plateau"), kwargs, rows, lr=0.1, metrics=values)
+    assert np.array_equal(trace.lr, expected) and expected.min() < 0.1 / 2
 
 
 @pytest.mark.parametrize(("name", "kwargs"), [("step", {"decay_t": 2, "decay_rate": 0.5}),
@@ -216,3 +252,25 @@ def test_class_names_are_accepted(timm_scheduler):
 
     assert resolve("timm:StepLRScheduler") is resolve("TIMM:step")
     assert resolve("timm:cosinelrscheduler").target is timm_class(timm_scheduler, "cosine")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    name=st.sampled_from(["step", "cosine", "poly"]),
+    period=st.integers(1, 12),
+    rate=st.floats(0.05, 1.0),
+    warmup_t=st.integers(0, 5),
+    warmup_prefix=st.booleans(),
+    t_in_epochs=st.booleans(),
+    per_epoch=st.integers(1, 4),
+    lr=st.floats(1e-5, 1.0),
+)
+def test_any_arguments_equal_timm_loop(timm_scheduler, name, period, rate, warmup_t, warmup_prefix, t_in_epochs,
+                                       per_epoch, lr):
+    shape = {"decay_t": period, "decay_rate": rate} if name == "step" else {
+        "t_initial": period, "cycle_limit": 2, "cycle_decay": rate}
+    kwargs = {**shape, "warmup_t": warmup_t, "warmup_lr_init": lr / 10, "warmup_prefix": warmup_prefix,
+              "t_in_epochs": t_in_epochs}
+    trace = simulate_with(name, kwargs, steps=40, lr=lr, steps_per_epoch=per_epoch)
+    expected = timm_loop(timm_class(timm_scheduler, name), kwargs, 40, lr=lr, updates_per_epoch=per_epoch)
+    assert np.array_equal(trace.lr, expected)

@@ -64,9 +64,10 @@ def scheduler_module() -> types.ModuleType:
 
 
 def _doc(cls) -> str:
-    """The class's own docstring (not the base class's), else its module's first line."""
-    doc = (cls.__dict__.get("__doc__") or "").strip() or cls.__init__.__globals__.get("__doc__") or ""
-    return inspect.cleandoc(doc).split("\n\n")[0].replace("\n", " ")
+    """The class's own docstring (not the base class's), else its module's title and first paragraph."""
+    own = (cls.__dict__.get("__doc__") or "").strip()
+    paragraphs = inspect.cleandoc(own or cls.__init__.__globals__.get("__doc__") or "").split("\n\n")
+    return (paragraphs[0] if own else ": ".join(paragraphs[:2])).replace("\n", " ")
 
 
 @cache
@@ -84,21 +85,44 @@ def entries() -> dict[str, Entry]:
 
 
 def drive(scheduler, kwargs: dict, spec) -> Drive:
-    """Step as timm's train.py does: ``step_update(n)`` after every update, ``step(epoch)`` after each epoch.
+    """Step as timm's train.py does: ``step_update(n, metric)`` after update n, ``step(epoch, metric)`` after each epoch.
 
-    Rows are updates, ``spec.steps_per_epoch`` of them per epoch (default 1: rows are epochs).
-    Whether timm's schedule follows epochs or updates is its own ``t_in_epochs`` argument.
+    An epoch is ``spec.steps_per_epoch`` updates (default 1). A row is one update, or one epoch
+    when ``spec.interval`` is ``epoch``. Whether the schedule follows epochs or updates is timm's
+    own ``t_in_epochs`` argument. ``spec.metrics`` (a value per row) feeds timm's plateau scheduler.
     """
     per_epoch = spec.steps_per_epoch or 1
+    per_row = per_epoch if spec.interval == "epoch" else 1
+    metric, metric_rows = _metric_stream(spec.metrics)
 
     def advance(t: int) -> None:
-        updates = t + 1
-        scheduler.step_update(updates)
-        if updates % per_epoch == 0:
-            scheduler.step(updates // per_epoch)
+        value = metric(t)
+        for updates in range(t * per_row + 1, (t + 1) * per_row + 1):
+            scheduler.step_update(updates, value)
+            if updates % per_epoch == 0:
+                scheduler.step(updates // per_epoch, value)
 
-    cycle_length = getattr(scheduler, "get_cycle_length", None)
-    horizon = None
-    if cycle_length is not None:
-        horizon = cycle_length() * (per_epoch if scheduler.t_in_epochs else 1)
+    horizon = metric_rows
+    if hasattr(scheduler, "get_cycle_length"):
+        updates = scheduler.get_cycle_length() * (per_epoch if scheduler.t_in_epochs else 1)
+        horizon = -(-updates // per_row)
     return Drive(advance, horizon)
+
+
+def _metric_stream(raw):
+    """``metric(t)``, the t-th value of the spec's metrics (None without them), computed as rows need
+    them; and the rows a fixed list of metrics covers (None for an expression)."""
+    if raw is None:
+        return (lambda t: None), None
+    from ..metrics import metric_source
+
+    source = metric_source(raw)
+    limit = source.horizon - 1 if source.horizon else float("inf")
+    values: list[float] = []
+
+    def metric(t: int) -> float:
+        if t >= len(values):
+            values[:] = source.values(int(min(max(t + 1, 2 * len(values)), max(limit, t + 1))))
+        return values[t]
+
+    return metric, source.horizon
