@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .errors import LrvizError
 from .notices import torch_quiet
@@ -13,6 +14,9 @@ from .spec import MAX_STEPS, ScheduleSpec, positive_number, specs_from_tokens, s
 
 if TYPE_CHECKING:
     import numpy as np
+
+#: rows recorded between two progress reports
+PROGRESS_EVERY = 1 << 16
 
 
 @dataclass
@@ -63,28 +67,44 @@ class Trace:
         write_atomically(path, lambda fh: fh.writelines(table_lines([self], "csv")))
 
 
-def record(built, steps: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Step ``built.scheduler`` ``steps - 1`` times; return the lr and momentum of each group per step."""
+def record(built, steps: int, progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Step ``built.scheduler`` ``steps - 1`` times; return the lr and momentum of each group per step.
+
+    The values go straight into preallocated float64 arrays: 8 bytes a value, no Python object
+    kept per step. ``progress(rows)``, when given, hears every PROGRESS_EVERY rows how many are done.
+    """
     import numpy as np
 
     groups = built.optimizer.param_groups
     lrs = np.empty((len(groups), steps))
-    momentum_key = "momentum" if "momentum" in groups[0] else "betas" if "betas" in groups[0] else None
-    momenta = np.empty((len(groups), steps)) if momentum_key else None
+    momentum = momentum_reader(groups[0])
+    momenta = np.empty((len(groups), steps)) if momentum else None
     # A training loop calls optimizer.step() before scheduler.step(); with no gradients it
     # changes nothing the scheduler reads, so once is enough to keep torch's order check quiet.
     built.optimizer.step()
     advance = built.advance
-    for t in range(steps):
-        for g, group in enumerate(groups):
-            lrs[g, t] = group["lr"]
-            if momentum_key == "momentum":
-                momenta[g, t] = group["momentum"]
-            elif momentum_key:
-                momenta[g, t] = group["betas"][0]
-        if t + 1 < steps:
-            advance(t)
+    cells = [(lrs[g], None if momenta is None else momenta[g], group) for g, group in enumerate(groups)]
+    for start in range(0, steps, PROGRESS_EVERY):
+        stop = min(start + PROGRESS_EVERY, steps)
+        for t in range(start, stop):
+            for lr_row, momentum_row, group in cells:
+                lr_row[t] = group["lr"]
+                if momentum_row is not None:
+                    momentum_row[t] = momentum(group)
+            if t + 1 < steps:
+                advance(t)
+        if progress is not None:
+            progress(stop)
     return lrs, momenta
+
+
+def momentum_reader(group: dict) -> Callable[[dict], float] | None:
+    """What reads a group's momentum: ``momentum`` (SGD), ``betas[0]`` (Adam, AdamW), or None."""
+    if "momentum" in group:
+        return operator.itemgetter("momentum")
+    if "betas" in group:
+        return lambda g: g["betas"][0]
+    return None
 
 
 def refuse_unusable(lrs: np.ndarray, call: str, start: int = 0) -> None:
@@ -100,8 +120,8 @@ def refuse_unusable(lrs: np.ndarray, call: str, start: int = 0) -> None:
                          f"arguments, but no optimizer can use an lr that is negative or not finite")
 
 
-def simulate_spec(spec: ScheduleSpec) -> Trace:
-    """Build and step the schedule ``spec`` describes."""
+def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | None = None) -> Trace:
+    """Build and step the schedule ``spec`` describes; ``progress(rows_done, rows)`` hears how far it is."""
     import numpy as np
 
     from .build import TORCH_REFUSALS, build, call_text
@@ -114,7 +134,7 @@ def simulate_spec(spec: ScheduleSpec) -> Trace:
             raise LrvizError(f"{built.entry.name} runs for {steps:,} steps; lrviz records at most {MAX_STEPS:,}: "
                              f"pass --steps N (steps: N in YAML) to show the first N")
         try:
-            lrs, momenta = record(built, steps)
+            lrs, momenta = record(built, steps, progress and (lambda done: progress(done, steps)))
         except TORCH_REFUSALS as exc:
             raise LrvizError(f"{call_text(built.entry.name, built.kwargs)} failed while stepping: "
                              f"{exc or type(exc).__name__}") from None
