@@ -100,6 +100,8 @@ def _convert_union(value, members, name: str):
             return convert(value, member, name)
         except LrvizError as exc:
             errors.append(exc)
+    if errors and typing.get_origin(ordered[0]) is collections.abc.Callable:
+        raise errors[0]  # the expression's own message (e.g. an unknown name) says more than the types
     hint_text = " | ".join(type_name(m) for m in members)
     raise LrvizError(f"{name} must be {hint_text}, got {value!r}") from errors[0] if errors else None
 

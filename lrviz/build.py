@@ -11,7 +11,7 @@ from .errors import LrvizError
 from .notices import warn
 from .registry import Drive, Entry, horizon, resolve
 from .literals import split_top_level
-from .spec import ScheduleSpec, SchedulerSpec, parse_call, positive_number, suggest
+from .spec import ScheduleSpec, SchedulerSpec, parse_call, positive_number, scheduler_from_yaml, suggest
 
 DEFAULT_STEPS = 100
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
@@ -45,10 +45,8 @@ class Built:
 
 
 def make_optimizer(spec: ScheduleSpec):
-    """A torch optimizer over one dummy parameter per param group (see lrviz.optimizers)."""
+    """A torch optimizer over one dummy parameter per param group."""
     import torch
-
-    from .optimizers import dummy_optimizer_class
 
     name = spec.optimizer.lower()
     if name not in OPTIMIZERS:
@@ -61,7 +59,7 @@ def make_optimizer(spec: ScheduleSpec):
                 group[key] = positive_number(group[key], f"param_groups[{i}].{key}")
         groups.append({"params": [torch.zeros(1, requires_grad=True)], **group})
     try:
-        return dummy_optimizer_class(OPTIMIZERS[name])(groups, lr=spec.lr, **spec.optimizer_args)
+        return getattr(torch.optim, OPTIMIZERS[name])(groups, lr=spec.lr, **spec.optimizer_args)
     except TORCH_REFUSALS as exc:
         raise LrvizError(f"optimizer {OPTIMIZERS[name]}: {exc}") from None
 
@@ -120,6 +118,8 @@ def child_specs(value, many: bool, where: str):
         return [child_specs(v, False, f"{where}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, SchedulerSpec):
         return value
+    if isinstance(value, dict):
+        return scheduler_from_yaml(value, where)
     raise LrvizError(f"{where} must be a list of schedulers: mappings with a 'type', "
                      f"or inline text like [linear(start_factor=0.1,total_iters=5),cosine(T_max=95)]")
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..app import app
-from .common import (SPEC_CONTEXT, SPEC_METAVAR, Lr, OptimizerName, Sched, Sets, Steps, console, examples,
+from .common import (SPEC_CONTEXT, SPEC_METAVAR, Lr, Metrics, OptimizerName, Sched, Sets, Steps, console, examples,
                      load_specs, parse_int_list)
 
 STATUS_STYLE = {"ok": "green", "FAIL": "bold red", "differs": "yellow", "n/a": "dim"}
@@ -25,6 +25,7 @@ def check(
     steps: Steps = None,
     optimizer: OptimizerName = None,
     sets: Sets = None,
+    metrics: Metrics = None,
     resume_at: Annotated[Optional[str], typer.Option("--resume-at", help="Resume at last_epoch=K (comma-separated for several; default: the middle step).", show_default=False)] = None,
     rtol: Annotated[float, typer.Option(help="Largest difference allowed, relative to the schedule's largest lr.")] = 1e-9,
 ):
@@ -35,7 +36,7 @@ def check(
     from ..check import check_spec
 
     ks = parse_int_list(resume_at, "--resume-at") if resume_at is not None else None
-    reports = [check_spec(spec, ks, rtol) for spec in load_specs(ctx, sched, lr, steps, None, optimizer, sets)]
+    reports = [check_spec(spec, ks, rtol) for spec in load_specs(ctx, sched, lr, steps, None, optimizer, sets, metrics=metrics)]
     out = console()
     for report in reports:
         print_report(out, report)

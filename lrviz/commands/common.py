@@ -37,9 +37,16 @@ Log = Annotated[bool, typer.Option("--log", help="Log-scale y axis.")]
 Sweeps = Annotated[Optional[list[str]], typer.Option("--sweep", help="A family of curves: --sweep gamma=0.1,0.5,0.9 (an argument, lr or steps; repeatable).", show_default=False)]
 Width = Annotated[Optional[int], typer.Option(min=MIN_WIDTH, help="Terminal chart width in columns (default: the terminal's, else 80).", show_default=False)]
 Ascii = Annotated[bool, typer.Option("--ascii", help="Draw terminal charts in plain ASCII, for terminals without Unicode blocks.")]
+StepsPerEpoch = Annotated[Optional[int], typer.Option("--steps-per-epoch", min=1, help="Iterations per epoch (YAML steps_per_epoch): lets rows be shown in steps or epochs.", show_default=False)]
+Interval = Annotated[Optional[str], typer.Option("--interval", help="step or epoch: how often the training loop calls scheduler.step() (YAML interval; default step).", show_default=False)]
+Unit = Annotated[Optional[str], typer.Option("--unit", help="Show rows per step (iteration) or per epoch (default: the schedule's own interval).", show_default=False)]
+Momentum = Annotated[bool, typer.Option("--momentum", help="Also show the momentum the optimizer holds (SGD momentum, Adam/AdamW betas[0]).")]
 
 
-def load_specs(ctx: typer.Context, sched, lr, steps, label, optimizer, sets, *, sweeps=None):
+Metrics = Annotated[Optional[str], typer.Option(help="The metric fed to ReduceLROnPlateau's step(): 0.9,0.7,0.7 | log.csv:val_loss | 'exp(-step / 20)'.", show_default=False)]
+
+
+def load_specs(ctx: typer.Context, sched, lr, steps, label, optimizer, sets, *, sweeps=None, metrics=None):
     """The ScheduleSpecs named on the command line, with common options and sweeps applied, labels unique."""
     from ..spec import positive_number, specs_from_tokens, step_count
     from ..sweep import expand, parse_sweep, with_unique_labels
@@ -54,10 +61,19 @@ def load_specs(ctx: typer.Context, sched, lr, steps, label, optimizer, sets, *, 
             steps=None if steps is None else step_count(steps, "--steps"),
             label=label,
             optimizer=optimizer,
+            metrics=metrics,
         )
         for s in specs
     ]
     return with_unique_labels(expand(specs, parsed_sweeps))
+
+
+def with_units(specs, steps_per_epoch=None, interval=None):
+    """The specs with ``--steps-per-epoch`` and ``--interval`` applied."""
+    from ..spec import interval_name
+
+    interval = None if interval is None else interval_name(interval, "--interval")
+    return [s.with_overrides(steps_per_epoch=steps_per_epoch, interval=interval) for s in specs]
 
 
 def simulate_all(specs):
@@ -72,6 +88,12 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def series_name(trace, group: int) -> str:
+    """The label of one chart: the schedule, its param group, and where a resumed schedule starts."""
+    name = trace.label if trace.groups == 1 else f"{trace.label} · group {group}"
+    return name + (f" · resumed: 0 is step {trace.start}" if trace.start else "")
+
+
 def print_chart(traces, width: int | None, log: bool, height: int, ascii: bool = False) -> None:
     """Each series as a labelled block chart on one shared scale, as wide as the terminal (or ``width``).
 
@@ -80,7 +102,7 @@ def print_chart(traces, width: int | None, log: bool, height: int, ascii: bool =
     from ..render.terminal import Y_LABEL_WIDTH, chart
 
     out = console()
-    series = [(t.label if t.groups == 1 else f"{t.label} · group {g}", t.lrs[g]) for t in traces for g in range(t.groups)]
+    series = [(series_name(t, g), t.lrs[g]) for t in traces for g in range(t.groups)]
     for line in chart(series, width or out.width, height=height, log=log, ascii=ascii):
         is_row = line[Y_LABEL_WIDTH + 1:Y_LABEL_WIDTH + 2] in ("┤", "|")
         out.print(line, style="cyan" if is_row else None, markup=False)

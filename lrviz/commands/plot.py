@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..app import app
-from .common import (SPEC_CONTEXT, SPEC_METAVAR, Ascii, Label, Log, Lr, OptimizerName, Sched, Sets, Steps, Sweeps, Width,
+from ..errors import LrvizError
+from .common import (SPEC_CONTEXT, SPEC_METAVAR, Ascii, Label, Log, Lr, Metrics, OptimizerName, Sched, Sets, Steps, Sweeps, Width,
                      console, default_figure_path, examples, load_specs, print_chart, simulate_all)
 
 
@@ -26,12 +27,14 @@ def plot(
     optimizer: OptimizerName = None,
     sets: Sets = None,
     sweeps: Sweeps = None,
+    metrics: Metrics = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Image file: .png, .svg or .pdf (default lrviz-<label>.png).", show_default=False)] = None,
     terminal: Annotated[bool, typer.Option("--terminal", "-t", help="Draw in the terminal instead of a file (unless -o is given too).")] = False,
     log: Log = False,
     title: Annotated[Optional[str], typer.Option(help="Figure title (default: the scheduler and its arguments).", show_default=False)] = None,
     width: Width = None,
     ascii: Ascii = False,
+    show_metrics: Annotated[bool, typer.Option("--show-metrics", help="Also draw the metric fed to ReduceLROnPlateau, on a second y axis.")] = False,
 ):
     """Plot the lr schedule to an image (PNG/SVG/PDF) or the terminal."""
     from ..output import check_writable
@@ -39,7 +42,9 @@ def plot(
 
     if output is not None:
         check_writable(output, FIGURE_SUFFIXES)
-    traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps))
+    traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps, metrics=metrics))
+    if show_metrics and all(t.metrics is None for t in traces):
+        raise LrvizError("--show-metrics: no schedule here is stepped with a metric (ReduceLROnPlateau with metrics)")
     if terminal:
         print_chart(traces, width, log, height=8, ascii=ascii)
         if output is None:
@@ -47,7 +52,8 @@ def plot(
     from ..render.png import make_figure, save_figure
     from ..render.terminal import ascii_only, sparkline
 
-    path = save_figure(make_figure(traces, log=log, title=title), output or default_figure_path(traces))
+    figure = make_figure(traces, log=log, title=title, metrics=show_metrics)
+    path = save_figure(figure, output or default_figure_path(traces))
     out = console()
     if not terminal:
         for trace in traces:

@@ -9,7 +9,7 @@ import typer
 
 from ..app import app
 from ..errors import LrvizError
-from .common import (SPEC_CONTEXT, SPEC_METAVAR, Label, Lr, OptimizerName, Sched, Sets, Steps, Sweeps, examples,
+from .common import (SPEC_CONTEXT, SPEC_METAVAR, Label, Lr, Metrics, OptimizerName, Sched, Sets, Steps, Sweeps, examples,
                      load_specs, parse_int_list, simulate_all)
 
 
@@ -27,6 +27,7 @@ def table(
     optimizer: OptimizerName = None,
     sets: Sets = None,
     sweeps: Sweeps = None,
+    metrics: Metrics = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, md, latex (booktabs) or json.")] = "csv",
     every: Annotated[Optional[int], typer.Option(help="Every K-th row only.", show_default=False)] = None,
     at: Annotated[Optional[str], typer.Option(help="Only these rows, e.g. 0,30,60.", show_default=False)] = None,
@@ -35,7 +36,7 @@ def table(
 ):
     """Print the lr at every step as a table: CSV, Markdown, LaTeX or JSON."""
     from ..output import check_writable, write_atomically
-    from ..render.table import FORMATS, formatter, pick_rows, table_lines
+    from ..render.table import FORMATS, formatter, pick_rows, step_span, table_lines
 
     if fmt not in FORMATS:
         raise LrvizError(f"unknown --format '{fmt}' (valid: {', '.join(FORMATS)})")
@@ -43,8 +44,9 @@ def table(
     at_rows = parse_int_list(at, "--at") if at is not None else None
     if output != "-":
         check_writable(output)
-    traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps))
-    rows = pick_rows(max(t.steps for t in traces), every=every, at=at_rows)
+    traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps, metrics=metrics))
+    first, total = step_span(traces)
+    rows = pick_rows(total, every=every, at=at_rows, first=first)
     lines = table_lines(traces, fmt, rows, digits)
     if output == "-":
         sys.stdout.writelines(lines)

@@ -27,20 +27,31 @@ def column_names(traces: Sequence) -> list[str]:
     return [t.label if t.groups == 1 else f"{t.label}:lr_g{g}" for t in traces for g in range(t.groups)]
 
 
-def pick_rows(total: int, every: int | None = None, at: Sequence[int] | None = None) -> list[int] | range:
-    """The row indices ``--every K`` or ``--at a,b,c`` select out of ``total``."""
+def pick_rows(total: int, every: int | None = None, at: Sequence[int] | None = None,
+              first: int = 0) -> list[int] | range:
+    """The row indices ``--every K`` or ``--at a,b,c`` select out of ``total`` rows numbered from ``first``
+    (a schedule resumed with ``last_epoch=K`` starts at step K+1; ``--at`` names step numbers)."""
     if every is not None and at is not None:
         raise LrvizError("use --every or --at, not both")
     if at is not None:
-        bad = [t for t in at if not 0 <= t < total]
+        bad = [t for t in at if not first <= t < first + total]
         if bad:
-            raise LrvizError(f"--at {bad[0]} is outside the schedule's steps 0..{total - 1}")
-        return list(at)
+            raise LrvizError(f"--at {bad[0]} is outside the schedule's steps {first}..{first + total - 1}")
+        return [t - first for t in at]
     if every is not None:
         if every < 1:
             raise LrvizError(f"--every must be at least 1, got {every}")
         return range(0, total, every)
     return range(total)
+
+
+def step_span(traces: Sequence) -> tuple[int, int]:
+    """The first step number over all traces and how many rows reach their last step.
+
+    Rows are aligned by step number: a schedule resumed with ``last_epoch=K`` starts at K+1.
+    """
+    first = min(t.start for t in traces)
+    return first, max(t.start + t.steps for t in traces) - first
 
 
 def formatter(digits: int | None):
@@ -81,12 +92,13 @@ def table_lines(traces: Sequence, fmt: str = "csv", rows: Iterable[int] | None =
         raise LrvizError(f"unknown table format '{fmt}' (valid: {', '.join(FORMATS)})")
     columns = ["step", *column_names(traces)]
     series = [t.lrs[g] for t in traces for g in range(t.groups)]
-    total = max(t.steps for t in traces)
+    first_step, total = step_span(traces)
+    starts = [t.start - first_step for t in traces for g in range(t.groups)]
     show = formatter(digits)
     rows = range(total) if rows is None else rows
 
     def cells(t: int) -> list[str]:
-        return [str(t)] + [show(s[t]) if t < len(s) else "" for s in series]
+        return [str(first_step + t)] + [show(s[t - o]) if 0 <= t - o < len(s) else "" for s, o in zip(series, starts)]
 
     if fmt == "csv":
         yield ",".join(_csv_quote(c) for c in columns) + "\n"
