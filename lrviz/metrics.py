@@ -111,8 +111,10 @@ def _from_mapping(raw: dict, where: str) -> MetricSource:
 
 def read_column(path, column) -> tuple[float, ...]:
     """The numbers of one CSV column (by header name, or by 0-based index)."""
+    from .spec import is_existing_file
+
     path = Path(path)
-    if not path.is_file():
+    if not is_existing_file(path):
         raise LrvizError(f"metrics file not found: {path}")
     try:
         with path.open(newline="", encoding="utf-8") as fh:

@@ -18,7 +18,13 @@ from .errors import LrvizError
 
 def check_writable(path: str | Path, suffixes: tuple[str, ...] = ()) -> Path:
     """Refuse, before any work, an output path that cannot be written or has a wrong suffix."""
-    path = Path(path)
+    try:
+        return _check_writable(Path(path), suffixes)
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise LrvizError(f"cannot write '{path}': {exc.strerror or exc}") from None
+
+
+def _check_writable(path: Path, suffixes: tuple[str, ...]) -> Path:
     if suffixes and path.suffix.lower() not in suffixes:
         raise LrvizError(f"cannot tell the format of '{path}': use one of {', '.join(suffixes)}")
     parent = path.parent if str(path.parent) else Path(".")

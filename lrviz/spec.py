@@ -24,6 +24,7 @@ DEFAULT_LR = 0.1
 MAX_STEPS = 100_000_000
 #: the most nodes a YAML file may expand to through anchors and aliases (a "billion laughs" guard)
 MAX_YAML_NODES = 100_000
+MAX_YAML_BYTES = 1_000_000
 YAML_SUFFIXES = (".yaml", ".yml")
 TOP_LEVEL_KEYS = (
     "name", "description", "source", "lr", "optimizer", "steps", "steps_per_epoch",
@@ -245,21 +246,39 @@ def expanded_size(node, limit: int, sizes: dict | None = None) -> int:
     return total
 
 
+def _read_text(path: Path) -> str:
+    """A spec file's text, at most ``MAX_YAML_BYTES`` of UTF-8; every problem is an LrvizError."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_YAML_BYTES + 1)
+    except FileNotFoundError:
+        raise LrvizError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise LrvizError(f"{path} is a directory, not a YAML file") from None
+    except OSError as exc:
+        raise LrvizError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_YAML_BYTES:
+        raise LrvizError(f"{path} is larger than {MAX_YAML_BYTES:,} bytes: a schedule spec is a few lines of YAML")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LrvizError(f"{path} is not UTF-8 text (byte {exc.start} is {data[exc.start]:#04x})") from None
+
+
+def is_existing_file(token: str) -> bool:
+    """Does ``token`` name a file? False, not an error, for text that cannot be a path (too long, a NUL byte)."""
+    try:
+        return Path(token).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def read_yaml(path: str | Path):
     """Load a YAML file with the safe loader; every problem is an LrvizError."""
     import yaml
 
     path = Path(path)
-    if not path.exists():
-        raise LrvizError(f"no such file: {path}")
-    if path.is_dir():
-        raise LrvizError(f"{path} is a directory, not a YAML file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise LrvizError(f"{path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise LrvizError(f"cannot read {path}: {exc.strerror}") from None
+    text = _read_text(path)
     try:
         loader = _yaml_loader()(text)
         try:
@@ -431,7 +450,7 @@ def specs_from_tokens(tokens: list[str], sched: str | None = None, sets: list[st
         raise LrvizError(f"{flags[0]} looks like a scheduler argument, but no --sched NAME was given")
     specs: list[ScheduleSpec] = []
     for token in tokens:
-        if looks_like_file(token) or Path(token).is_file():
+        if looks_like_file(token) or is_existing_file(token):
             specs.extend(load_yaml_specs(token, sets))
         else:
             if sets:
