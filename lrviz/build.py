@@ -45,8 +45,10 @@ class Built:
 
 
 def make_optimizer(spec: ScheduleSpec):
-    """A torch optimizer over one dummy parameter per param group."""
+    """A torch optimizer over one dummy parameter per param group (see lrviz.optimizers)."""
     import torch
+
+    from .optimizers import dummy_optimizer_class
 
     name = spec.optimizer.lower()
     if name not in OPTIMIZERS:
@@ -59,7 +61,7 @@ def make_optimizer(spec: ScheduleSpec):
                 group[key] = positive_number(group[key], f"param_groups[{i}].{key}")
         groups.append({"params": [torch.zeros(1, requires_grad=True)], **group})
     try:
-        return getattr(torch.optim, OPTIMIZERS[name])(groups, lr=spec.lr, **spec.optimizer_args)
+        return dummy_optimizer_class(OPTIMIZERS[name])(groups, lr=spec.lr, **spec.optimizer_args)
     except TORCH_REFUSALS as exc:
         raise LrvizError(f"optimizer {OPTIMIZERS[name]}: {exc}") from None
 

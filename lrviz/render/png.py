@@ -14,15 +14,26 @@ def series_label(trace, group: int) -> str:
     return trace.label if trace.groups == 1 else f"{trace.label} (group {group})"
 
 
-def draw(ax, traces: Sequence, log: bool = False) -> None:
-    """Draw each trace's lr per group as a step curve: lr is constant during a step."""
+def step_curve(ax, start: int, values, **style) -> None:
+    """Draw ``values[t]`` as constant over step ``start + t``, decimated to what the figure can show.
+
+    Two buckets per pixel column of the figure keep each column's first, lowest, highest and last
+    point (lrviz.render.decimate): a million steps draw as fast as a few thousand and look the same.
+    """
     import numpy as np
 
+    from .decimate import decimate
+
+    keep = decimate(values, buckets=2 * int(ax.figure.get_figwidth() * ax.figure.dpi))
+    x = np.append(start + keep, start + len(values))
+    ax.plot(x, np.append(values[keep], values[-1]), drawstyle="steps-post", **style)
+
+
+def draw(ax, traces: Sequence, log: bool = False) -> None:
+    """Draw each trace's lr per group as a step curve: lr is constant during a step."""
     for trace in traces:
-        x = trace.start + np.arange(trace.steps + 1)
         for g in range(trace.groups):
-            y = np.append(trace.lrs[g], trace.lrs[g][-1])
-            ax.plot(x, y, drawstyle="steps-post", linewidth=1.8, label=series_label(trace, g))
+            step_curve(ax, trace.start, trace.lrs[g], linewidth=1.8, label=series_label(trace, g))
     ax.set_xlabel("step (scheduler.step() calls)")
     ax.set_ylabel("learning rate")
     ax.set_xlim(min(t.start for t in traces), max(t.start + t.steps for t in traces))
