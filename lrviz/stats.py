@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -76,7 +77,8 @@ def number(value: float) -> str:
 def summary_lines(stats: Stats, unit: str = "step", what: str = "lr", width: int = 100) -> list[str]:
     """Short lines for a terminal: the key values, then mean, budget (area) and warmup.
 
-    Each group is one line when it fits in ``width``, else wrapped between its items.
+    Each group is one line when it fits in ``width``, else wrapped between its items (and
+    within an item longer than ``width``).
 
     >>> import numpy as np
     >>> print("\\n".join(summary_lines(statistics(np.array([0.1, 0.05, 0.0])))))
@@ -99,4 +101,4 @@ def summary_lines(stats: Stats, unit: str = "step", what: str = "lr", width: int
             else:
                 line += " · " + item
         lines.append(line)
-    return lines
+    return [part for line in lines for part in textwrap.wrap(line, max(width, 1), break_long_words=False)]
