@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import numpy as np
 import pytest
 from torch.optim import lr_scheduler as L
@@ -74,3 +76,11 @@ def test_a_file_that_fails_to_load_is_a_usage_error(cli, tmp_path):
     broken.write_text("raise RuntimeError('boom')\n")
     code, _, err = cli("table", f"{broken}:MyLR")
     assert code == 2 and "cannot load" in err and "RuntimeError: boom" in err
+
+
+def test_readme_command_for_seed_001_runs_from_the_repository_root(cli, request):
+    readme = (request.config.rootpath / "README.md").read_text(encoding="utf-8")
+    (command,) = [line for line in readme.splitlines() if line.startswith("lrviz ") and FIXTURE in line]
+    code, out, err = cli(*shlex.split(command)[1:])
+    assert code == 0, err
+    assert out.splitlines()[2:] == ["| 0 | 0.1 |", "| 10 | 0.05 |", "| 20 | 0.025 |", "| 30 | 0.0125 |"]
