@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from .errors import LrvizError
 from .notices import one_line, shown_once
+from .plainvalues import skip_pydantic
 
 try:  # newer typer vendors click
     from typer._click.exceptions import ClickException
@@ -35,6 +36,16 @@ def quiet_stdout() -> None:
 
 class LrvizGroup(TyperGroup):
     """Every usage or spec error becomes one line on stderr and exit code 2."""
+
+    def parse_args(self, ctx, args):
+        skip_pydantic(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            skip_pydantic(command.get_params(ctx))
+        return name, command, rest
 
     def invoke(self, ctx):
         try:

@@ -81,6 +81,19 @@ def without_deprecated(entry: Entry, args: dict[str, Any]) -> dict[str, Any]:
 def convert_args(entry: Entry, args: dict[str, Any], optimizer) -> dict[str, Any]:
     """Check names against the signature and convert each value to its type."""
     args = without_deprecated(entry, args)
+    check_names(entry, args)
+    kwargs = {}
+    for key, value in args.items():
+        info = entry.arg(key)
+        children = nested_specs(entry.name, key, type_name(info.hint), value)
+        kwargs[key] = convert(value, info.hint, key) if children is None else _build_children(children, optimizer)
+    return kwargs
+
+
+def check_names(entry, args) -> None:
+    """An LrvizError for an argument ``entry`` does not take, or a required one not in ``args``
+    (deprecated ones aside). ``entry`` is an Entry or lrviz.cache's Facts about one."""
+    args = [key for key in args if not (key in DEPRECATED_ARGS and entry.arg(key) is None)]
     valid = [a.name for a in entry.args]
     for key in args:
         if entry.arg(key) is None:
@@ -93,16 +106,31 @@ def convert_args(entry: Entry, args: dict[str, Any], optimizer) -> dict[str, Any
         raise LrvizError(
             f"{entry.name} needs {', '.join(missing)} (arguments: {entry.signature_text()})"
         )
-    kwargs = {}
-    for key, value in args.items():
-        info = entry.arg(key)
-        hint = type_name(info.hint)
-        if "LRScheduler" in hint or _holds_specs(value):
-            children = child_specs(value, hint.startswith("list"), f"{entry.name}.{key}")
-            kwargs[key] = _build_children(children, optimizer)
-        else:
-            kwargs[key] = convert(value, info.hint, key)
-    return kwargs
+
+
+def nested_specs(entry_name: str, key: str, type_text: str, value):
+    """The child schedulers argument ``key`` holds (SequentialLR's ``schedulers``), as SchedulerSpecs;
+    None for a plain value."""
+    if "LRScheduler" in type_text or _holds_specs(value):
+        return child_specs(value, type_text.startswith("list"), f"{entry_name}.{key}")
+    return None
+
+
+def check_spec_names(spec: SchedulerSpec) -> None:
+    """The usage errors of scheduler and argument names ``build_scheduler`` would raise for ``spec``
+    and its children, decided from lrviz.cache's facts: without importing torch. A user's class
+    (``file.py:MyLR``) is checked when it is loaded."""
+    from .cache import find
+
+    facts = find(spec.type)
+    if facts is None:
+        return
+    check_names(facts, spec.args)
+    for key, value in spec.args.items():
+        arg = facts.arg(key)
+        children = None if arg is None else nested_specs(facts.name, key, arg.type, value)
+        for child in [children] if isinstance(children, SchedulerSpec) else children or []:
+            check_spec_names(child)
 
 
 def _holds_specs(value) -> bool:

@@ -1,7 +1,7 @@
 """What ``lrviz list`` and ``lrviz describe`` show: every known scheduler, its arguments and an example.
 
-All reading of the registry for these commands goes through :func:`entries` and :func:`find`,
-so a faster source (e.g. cached signatures) can replace them in one place.
+They read lrviz.cache's facts about the registry (names, arguments, doc lines), cached on disk,
+so neither command imports torch once the cache is warm.
 
 >>> example_spec(find("step"))
 'step:step_size=30,gamma=0.1'
@@ -12,11 +12,10 @@ so a faster source (e.g. cached signatures) can replace them in one place.
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .registry import ArgInfo, Entry
+    from .cache import ArgFacts, Facts
 
 #: the inline arguments of each scheduler's example: a typical use, and what each needs to run
 EXAMPLES = {
@@ -55,53 +54,42 @@ VALUES_BY_NAME = {"num_warmup_steps": "10", "num_training_steps": "100", "t_init
 VALUES_BY_TYPE = {"int": "10", "float": "0.1", "list[int]": "[30,60]", "list[float]": "[0.1]", "bool": "true"}
 
 
-@dataclass(frozen=True)
-class ArgumentRow:
-    """One line of a describe page."""
-
-    name: str
-    type: str
-    default: str
-    required: bool
-
-
-def entries() -> list[Entry]:
+def entries() -> list[Facts]:
     """Every scheduler lrviz knows: torch's, then the installed peers' (timm, Hugging Face)."""
-    from .registry import all_entries
+    from .cache import all_facts
 
-    return all_entries()
+    return all_facts()
 
 
-def find(name: str) -> Entry:
-    """The scheduler a user named; an LrvizError with "did you mean" when there is none."""
+def find(name: str) -> Facts:
+    """The scheduler a user named (a user's class is loaded to read it); an LrvizError with
+    "did you mean" when there is none."""
+    from . import cache
     from .registry import resolve
 
-    return resolve(name)
+    facts = cache.find(name)
+    return cache.facts_of(resolve(name)) if facts is None else facts
 
 
-def short_name(entry: Entry) -> str:
+def short_name(entry: Facts) -> str:
     """The name to type: the first alias, else the name (``cosine`` for CosineAnnealingLR)."""
     return entry.aliases[0] if entry.aliases and entry.source == "torch" else entry.name
 
 
-def required_names(entry: Entry) -> list[str]:
+def required_names(entry: Facts) -> list[str]:
     return [a.name for a in entry.args if a.required]
 
 
-def argument_rows(entry: Entry) -> list[ArgumentRow]:
-    from .argtypes import type_name
-
-    return [ArgumentRow(a.name, type_name(a.hint) if a.hint is not None else "any",
-                        "" if a.required else repr(a.default), a.required) for a in entry.args]
+def argument_rows(entry: Facts) -> list[ArgFacts]:
+    """One line of a describe page per argument: name, type, default, required."""
+    return list(entry.args)
 
 
-def _fallback_value(arg: ArgInfo) -> str:
-    from .argtypes import type_name
-
-    return VALUES_BY_NAME.get(arg.name) or VALUES_BY_TYPE.get(type_name(arg.hint).split(" | ")[0], "1")
+def _fallback_value(arg: ArgFacts) -> str:
+    return VALUES_BY_NAME.get(arg.name) or VALUES_BY_TYPE.get(arg.type.split(" | ")[0], "1")
 
 
-def example_spec(entry: Entry) -> str:
+def example_spec(entry: Facts) -> str:
     """An inline spec that runs: the curated example, else the required arguments with plausible values."""
     args = EXAMPLES.get(entry.name)
     if args is None:
@@ -109,7 +97,7 @@ def example_spec(entry: Entry) -> str:
     return f"{short_name(entry)}:{args}" if args else short_name(entry)
 
 
-def example_command(entry: Entry) -> str:
+def example_command(entry: Facts) -> str:
     """A runnable command drawing the example in the terminal.
 
     >>> example_command(find("lambda"))

@@ -10,7 +10,7 @@ import inspect
 import typing
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from .errors import LrvizError
 from .spec import suggest
@@ -88,7 +88,9 @@ class Entry:
 
     def signature_text(self) -> str:
         """``T_max, eta_min=0.0, last_epoch=-1``: what the constructor takes."""
-        return ", ".join(a.name if a.required else f"{a.name}={a.default!r}" for a in self.args)
+        from .cache import facts_of
+
+        return facts_of(self).signature_text()
 
 
 def _hint_namespace(func) -> dict:
@@ -177,10 +179,19 @@ def resolve(name: str) -> Entry:
     if peers.namespace_of(name):
         return peers.resolve(name)
     entries = torch_entries()
-    by_lower = {n.lower(): e for n, e in entries.items()}
+    class_name = torch_class_name(name, entries)
+    return custom_entry(name.strip()) if class_name is None else entries[class_name]
+
+
+def torch_class_name(name: str, class_names: Iterable[str]) -> str | None:
+    """The torch class a user-typed name means, decided from the names alone (lrviz.cache passes
+    cached ones, so no torch is imported); None for a user's class (``file.py:MyLR``); an
+    LrvizError with a suggestion for anything else."""
+    class_names = list(class_names)
+    by_lower = {n.lower(): n for n in class_names}
     key = name.strip().lower()
     if key in TORCH_ALIASES:
-        return entries[TORCH_ALIASES[key]]
+        return TORCH_ALIASES[key]
     if key in by_lower:
         return by_lower[key]
     if ":" in name:
@@ -188,8 +199,8 @@ def resolve(name: str) -> Entry:
         if prefix.lower() in TORCH_ALIASES or prefix.lower() in by_lower:
             raise LrvizError(f"malformed inline spec {name!r}: write {prefix}:key=value,...")
     if is_reference(name):
-        return custom_entry(name.strip())
-    choices = sorted(TORCH_ALIASES) + sorted(entries)
+        return None
+    choices = sorted(TORCH_ALIASES) + sorted(class_names)
     raise LrvizError(
         f"unknown scheduler '{name}'{suggest(key, choices) or suggest(name, choices)} "
         f"(run 'lrviz list' to see all; e.g. cosine, step, multistep, onecycle)"

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 import numpy as np
 import pytest
 import torch
 
 os.environ.setdefault("COLUMNS", "100")
+if "LRVIZ_CACHE_DIR" not in os.environ:  # lrviz.cache keeps registry facts here, not in the user's cache
+    os.environ["LRVIZ_CACHE_DIR"] = tempfile.mkdtemp(prefix="lrviz-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["LRVIZ_CACHE_DIR"], True)
 
 
 def torch_loop(cls, kwargs: dict, steps: int, lr: float = 0.1, groups: list[dict] | None = None,

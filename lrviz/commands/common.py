@@ -77,9 +77,47 @@ def with_units(specs, steps_per_epoch=None, interval=None):
 
 
 def simulate_all(specs):
+    """Each schedule simulated, after every one's names are checked (no torch needed for those
+    errors), with a progress bar on stderr for long runs."""
+    from ..build import check_spec_names
     from ..simulate import simulate_spec
 
-    return [simulate_spec(s) for s in specs]
+    for spec in specs:
+        check_spec_names(spec.scheduler)
+    with progress_bar("simulating") as report:
+        return [simulate_spec(s, report) for s in specs]
+
+
+#: rows from which a run reports progress: about a second of stepping or formatting
+LONG_RUN = 500_000
+
+
+class progress_bar:
+    """``with progress_bar(what) as report``: ``report(done, total)`` draws a transient rich bar on
+    stderr once ``total`` reaches LONG_RUN rows; silent when stderr is not a terminal."""
+
+    def __init__(self, what: str):
+        self.what, self.bar, self.task, self.done = what, None, None, 0
+
+    def __enter__(self):
+        return self.report if console(stderr=True).is_terminal else None
+
+    def report(self, done: int, total: int) -> None:
+        if total < LONG_RUN:
+            return
+        if self.bar is None:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=console(stderr=True), transient=True, auto_refresh=False)
+            self.bar.start()
+        if self.task is None or done < self.done:  # the next of several schedules
+            self.task = self.bar.add_task(self.what, total=total)
+        self.done = done
+        self.bar.update(self.task, completed=done, refresh=True)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def console(stderr: bool = False):
@@ -94,36 +132,18 @@ def series_name(trace, group: int) -> str:
     return name + (f" · resumed: 0 is step {trace.start}" if trace.start else "")
 
 
-def print_chart(traces, width: int | None, log: bool, height: int, ascii: bool = False, *,
-                unit: str | None = None, momentum: bool = False) -> None:
-    """Each series as a labelled block chart on one shared scale, as wide as the terminal (or ``width``),
-    its rows in ``unit`` (lrviz.units); ``momentum`` adds the momenta, on a scale of their own.
+def print_chart(traces, width: int | None, log: bool, height: int, ascii: bool = False) -> None:
+    """Each series as a labelled block chart on one shared scale, as wide as the terminal (or ``width``).
 
     Colour only on a terminal and without ``NO_COLOR`` (rich decides); ``ascii`` for terminals without Unicode.
     """
     from ..render.terminal import Y_LABEL_WIDTH, chart
-    from ..units import common_unit, in_unit
 
     out = console()
-    unit = common_unit(traces, unit)
-    traces = [in_unit(t, unit) for t in traces]
     series = [(series_name(t, g), t.lrs[g]) for t in traces for g in range(t.groups)]
-    lines = chart(series, width or out.width, height=height, log=log, ascii=ascii, unit=unit)
-    if momentum:
-        held = [(f"{series_name(t, g)} · {t.momentum_name}", t.momenta[g]) for t in with_momenta(traces)
-                for g in range(t.groups)]
-        lines += chart(held, width or out.width, height=max(3, height // 2), ascii=ascii, unit=unit, what="momentum")
-    for line in lines:
+    for line in chart(series, width or out.width, height=height, log=log, ascii=ascii):
         is_row = line[Y_LABEL_WIDTH + 1:Y_LABEL_WIDTH + 2] in ("┤", "|")
         out.print(line, style="cyan" if is_row else None, markup=False)
-
-
-def with_momenta(traces):
-    """The traces, refusing one whose optimizer holds no momentum."""
-    for trace in traces:
-        if trace.momenta is None:
-            raise LrvizError(f"--momentum: the optimizer of '{trace.label}' holds no momentum or betas")
-    return traces
 
 
 def default_figure_path(traces) -> Path:

@@ -47,8 +47,7 @@ def describe(name: Annotated[str, typer.Argument(help="A scheduler name or alias
     out = console()
     aliases = f" · aliases: {', '.join(entry.aliases)}" if entry.aliases else ""
     out.print(Text(entry.name, style="bold"), Text(f" ({entry.source}{aliases})"))
-    target = entry.target
-    out.print(f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', entry.name)}", markup=False)
+    out.print(entry.location, markup=False)
     if entry.doc:
         out.print(entry.doc, markup=False)
     table = Table(show_edge=False, pad_edge=False)

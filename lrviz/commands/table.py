@@ -10,7 +10,7 @@ import typer
 from ..app import app
 from ..errors import LrvizError
 from .common import (SPEC_CONTEXT, SPEC_METAVAR, Label, Lr, Metrics, OptimizerName, Sched, Sets, Steps, Sweeps, examples,
-                     load_specs, parse_int_list, simulate_all)
+                     load_specs, parse_int_list, progress_bar, simulate_all)
 
 
 @app.command(context_settings=SPEC_CONTEXT, options_metavar=SPEC_METAVAR, epilog=examples(
@@ -47,10 +47,12 @@ def table(
     traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps, metrics=metrics))
     first, total = step_span(traces)
     rows = pick_rows(total, every=every, at=at_rows, first=first)
-    lines = table_lines(traces, fmt, rows, digits)
-    if output == "-":
-        sys.stdout.writelines(lines)
-        sys.stdout.flush()
-    else:
-        write_atomically(output, lambda fh: fh.writelines(lines))
+    with progress_bar("writing") as report:
+        lines = table_lines(traces, fmt, rows, digits, progress=report)
+        if output == "-":
+            sys.stdout.writelines(lines)
+            sys.stdout.flush()
+        else:
+            write_atomically(output, lambda fh: fh.writelines(lines))
+    if output != "-":
         print(f"wrote {output}", file=sys.stderr)

@@ -32,15 +32,20 @@ def _module(namespace: str):
     return importlib.import_module(f"{__name__}.{namespace}")
 
 
-def entries(namespace: str) -> dict[str, Entry]:
-    """Every scheduler of one namespace, keyed by lower-case name; an LrvizError when not installed."""
+def library(namespace: str):
+    """The module of one namespace; an LrvizError naming what to install when its library is not."""
     module = _module(namespace)
     if not module.installed():
         raise LrvizError(
             f"{namespace}: schedulers need {module.LIBRARY}, which is not installed: "
             f"pip install \"lrviz[{namespace}]\""
         )
-    return module.entries()
+    return module
+
+
+def entries(namespace: str) -> dict[str, Entry]:
+    """Every scheduler of one namespace, keyed by lower-case name; an LrvizError when not installed."""
+    return library(namespace).entries()
 
 
 def installed_entries() -> list[Entry]:
@@ -50,11 +55,16 @@ def installed_entries() -> list[Entry]:
 
 def resolve(name: str) -> Entry:
     """The Entry for ``timm:step``, ``hf:linear``, ... (case-insensitive; class names too)."""
+    return pick(name, entries(namespace_of(name)).values())
+
+
+def pick(name: str, known):
+    """The one of ``known`` (Entries, or lrviz.cache's facts about them) that ``name`` spells."""
     namespace = namespace_of(name)
-    known = entries(namespace)
     key = f"{namespace}:{name.partition(':')[2].strip().lower()}"
-    by_alias = {alias.lower(): entry for entry in known.values() for alias in (entry.name, *entry.aliases)}
+    known = list(known)
+    by_alias = {alias.lower(): entry for entry in known for alias in (entry.name, *entry.aliases)}
     if key in by_alias:
         return by_alias[key]
-    names = [entry.name for entry in known.values()]
+    names = [entry.name for entry in known]
     raise LrvizError(f"unknown scheduler '{name}'{suggest(key, names)} (valid: {', '.join(names)})")

@@ -1,4 +1,7 @@
-"""Tables of traces as CSV, Markdown, LaTeX (booktabs) or JSON, produced line by line.
+"""Tables of traces as CSV, Markdown, LaTeX (booktabs) or JSON, produced piece by piece.
+
+Rows are formatted ROWS_PER_PIECE at a time from the numpy arrays, so ten million rows stream
+out without ever being held as text.
 
 >>> import numpy as np
 >>> from lrviz.simulate import Trace
@@ -12,11 +15,15 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from ..errors import LrvizError
 
 FORMATS = ("csv", "md", "latex", "json")
+#: per format: what starts a row, separates its cells, ends it, and stands between two rows
+ROW_SYNTAX = {"csv": ("", ",", "\n", ""), "md": ("| ", " | ", " |\n", ""),
+              "latex": ("", " & ", " \\\\\n", ""), "json": ("[", ", ", "]", ",\n")}
+ROWS_PER_PIECE = 1 << 14
 
 
 def column_names(traces: Sequence) -> list[str]:
@@ -55,12 +62,17 @@ def step_span(traces: Sequence) -> tuple[int, int]:
 
 
 def formatter(digits: int | None):
-    """Number formatting: full round-trip precision, or ``digits`` significant digits."""
+    """The texts of an array of values: full round-trip precision, or ``digits`` significant digits.
+
+    >>> import numpy as np
+    >>> formatter(None)(np.array([0.1, 1e-05])), formatter(2)(np.array([0.123]))
+    (['0.1', '1e-05'], ['0.12'])
+    """
     if digits is None:
-        return lambda v: repr(float(v))
+        return lambda values: list(map(float.__repr__, values.tolist()))
     if not 1 <= digits <= 17:
         raise LrvizError(f"--digits must be between 1 and 17, got {digits}")
-    return lambda v: format(float(v), f".{digits}g")
+    return lambda values: list(map(f"{{:.{digits}g}}".format, values.tolist()))
 
 
 def column_stats(names: Sequence[str], series: Sequence) -> dict[str, dict]:
@@ -85,9 +97,26 @@ def _latex_escape(text: str) -> str:
     return text
 
 
-def table_lines(traces: Sequence, fmt: str = "csv", rows: Iterable[int] | None = None,
-                digits: int | None = None) -> Iterator[str]:
-    """Yield the table's lines, each ending in a newline."""
+def _row_cells(rows, first_step: int, series: Sequence, starts: Sequence[int], show, blank: str):
+    """The cell texts of ``rows`` (indices into the aligned series), one tuple per row."""
+    import numpy as np
+
+    index = np.asarray(rows, dtype=np.int64)
+    columns = [list(map(str, (index + first_step).tolist()))]
+    for values, start in zip(series, starts):
+        at = index - start
+        inside = (at >= 0) & (at < len(values))
+        texts = show(values[np.clip(at, 0, len(values) - 1)])
+        if not inside.all():
+            texts = [text if ok else blank for text, ok in zip(texts, inside.tolist())]
+        columns.append(texts)
+    return zip(*columns)
+
+
+def table_lines(traces: Sequence, fmt: str = "csv", rows: Sequence[int] | None = None,
+                digits: int | None = None, progress: Callable[[int, int], None] | None = None) -> Iterator[str]:
+    """Yield the table's text in pieces, each ending in a newline; ``progress(rows_done, rows)``
+    hears after each piece how far the rows are."""
     if fmt not in FORMATS:
         raise LrvizError(f"unknown table format '{fmt}' (valid: {', '.join(FORMATS)})")
     columns = ["step", *column_names(traces)]
@@ -97,29 +126,25 @@ def table_lines(traces: Sequence, fmt: str = "csv", rows: Iterable[int] | None =
     show = formatter(digits)
     rows = range(total) if rows is None else rows
 
-    def cells(t: int) -> list[str]:
-        return [str(first_step + t)] + [show(s[t - o]) if 0 <= t - o < len(s) else "" for s, o in zip(series, starts)]
-
     if fmt == "csv":
         yield ",".join(_csv_quote(c) for c in columns) + "\n"
-        for t in rows:
-            yield ",".join(cells(t)) + "\n"
     elif fmt == "md":
         yield "| " + " | ".join(c.replace("|", "\\|") for c in columns) + " |\n"
         yield "|" + "---:|" * len(columns) + "\n"
-        for t in rows:
-            yield "| " + " | ".join(cells(t)) + " |\n"
     elif fmt == "latex":
         yield "\\begin{tabular}{" + "r" * len(columns) + "}\n\\toprule\n"
         yield " & ".join(_latex_escape(c) for c in columns) + " \\\\\n\\midrule\n"
-        for t in rows:
-            yield " & ".join(cells(t)) + " \\\\\n"
-        yield "\\bottomrule\n\\end{tabular}\n"
     else:
         yield '{"columns": ' + json.dumps(columns) + ', "rows": [\n'
-        first = True
-        for t in rows:
-            row = ", ".join(c if c else "null" for c in cells(t))
-            yield ("" if first else ",\n") + "[" + row + "]"
-            first = False
+    start, sep, end, between = ROW_SYNTAX[fmt]
+    join_rows = (end + between + start).join
+    for done in range(0, len(rows), ROWS_PER_PIECE):
+        piece = rows[done:done + ROWS_PER_PIECE]
+        cells = _row_cells(piece, first_step, series, starts, show, "null" if fmt == "json" else "")
+        yield (between if done else "") + start + join_rows(map(sep.join, cells)) + end
+        if progress is not None:
+            progress(done + len(piece), len(rows))
+    if fmt == "latex":
+        yield "\\bottomrule\n\\end{tabular}\n"
+    elif fmt == "json":
         yield "\n], \"stats\": " + json.dumps(column_stats(columns[1:], series)) + "}\n"
