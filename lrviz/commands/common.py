@@ -132,18 +132,36 @@ def series_name(trace, group: int) -> str:
     return name + (f" · resumed: 0 is step {trace.start}" if trace.start else "")
 
 
-def print_chart(traces, width: int | None, log: bool, height: int, ascii: bool = False) -> None:
-    """Each series as a labelled block chart on one shared scale, as wide as the terminal (or ``width``).
+def print_chart(traces, width: int | None, log: bool, height: int, ascii: bool = False, *,
+                unit: str | None = None, momentum: bool = False) -> None:
+    """Each series as a labelled block chart on one shared scale, as wide as the terminal (or ``width``),
+    its rows in ``unit`` (lrviz.units); ``momentum`` adds the momenta, on a scale of their own.
 
     Colour only on a terminal and without ``NO_COLOR`` (rich decides); ``ascii`` for terminals without Unicode.
     """
     from ..render.terminal import Y_LABEL_WIDTH, chart
+    from ..units import common_unit, in_unit
 
     out = console()
+    unit = common_unit(traces, unit)
+    traces = [in_unit(t, unit) for t in traces]
     series = [(series_name(t, g), t.lrs[g]) for t in traces for g in range(t.groups)]
-    for line in chart(series, width or out.width, height=height, log=log, ascii=ascii):
+    lines = chart(series, width or out.width, height=height, log=log, ascii=ascii, unit=unit)
+    if momentum:
+        held = [(f"{series_name(t, g)} · {t.momentum_name}", t.momenta[g]) for t in with_momenta(traces)
+                for g in range(t.groups)]
+        lines += chart(held, width or out.width, height=max(3, height // 2), ascii=ascii, unit=unit, what="momentum")
+    for line in lines:
         is_row = line[Y_LABEL_WIDTH + 1:Y_LABEL_WIDTH + 2] in ("┤", "|")
         out.print(line, style="cyan" if is_row else None, markup=False)
+
+
+def with_momenta(traces):
+    """The traces, refusing one whose optimizer holds no momentum."""
+    for trace in traces:
+        if trace.momenta is None:
+            raise LrvizError(f"--momentum: the optimizer of '{trace.label}' holds no momentum or betas")
+    return traces
 
 
 def default_figure_path(traces) -> Path:
