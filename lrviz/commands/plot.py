@@ -9,8 +9,9 @@ import typer
 
 from ..app import app
 from ..errors import LrvizError
-from .common import (SPEC_CONTEXT, SPEC_METAVAR, Ascii, Label, Log, Lr, Metrics, OptimizerName, Sched, Sets, Steps, Sweeps, Width,
-                     console, default_figure_path, examples, load_specs, print_chart, simulate_all)
+from .common import (SPEC_CONTEXT, SPEC_METAVAR, Ascii, Interval, Label, Log, Lr, Metrics, Momentum, OptimizerName, Sched,
+                     Sets, Steps, StepsPerEpoch, Sweeps, Unit, Width, console, default_figure_path, examples, load_specs,
+                     print_chart, simulate_all, with_units)
 
 
 @app.command(context_settings=SPEC_CONTEXT, options_metavar=SPEC_METAVAR, epilog=examples(
@@ -35,6 +36,10 @@ def plot(
     width: Width = None,
     ascii: Ascii = False,
     show_metrics: Annotated[bool, typer.Option("--show-metrics", help="Also draw the metric fed to ReduceLROnPlateau, on a second y axis.")] = False,
+    momentum: Momentum = False,
+    unit: Unit = None,
+    steps_per_epoch: StepsPerEpoch = None,
+    interval: Interval = None,
 ):
     """Plot the lr schedule to an image (PNG/SVG/PDF) or the terminal."""
     from ..output import check_writable
@@ -42,17 +47,21 @@ def plot(
 
     if output is not None:
         check_writable(output, FIGURE_SUFFIXES)
-    traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps, metrics=metrics))
+    from ..units import check_unit
+
+    unit = check_unit(unit)
+    specs = load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps, metrics=metrics)
+    traces = simulate_all(with_units(specs, steps_per_epoch, interval))
     if show_metrics and all(t.metrics is None for t in traces):
         raise LrvizError("--show-metrics: no schedule here is stepped with a metric (ReduceLROnPlateau with metrics)")
     if terminal:
-        print_chart(traces, width, log, height=8, ascii=ascii)
+        print_chart(traces, width, log, height=8, ascii=ascii, unit=unit, momentum=momentum)
         if output is None:
             return
     from ..render.png import make_figure, save_figure
     from ..render.terminal import ascii_only, sparkline
 
-    figure = make_figure(traces, log=log, title=title, metrics=show_metrics)
+    figure = make_figure(traces, log=log, title=title, metrics=show_metrics, momentum=momentum, unit=unit)
     path = save_figure(figure, output or default_figure_path(traces))
     out = console()
     if not terminal:
