@@ -14,6 +14,8 @@ from .literals import split_top_level
 from .spec import ScheduleSpec, SchedulerSpec, parse_call, positive_number, scheduler_from_yaml, suggest
 
 DEFAULT_STEPS = 100
+#: the largest step a schedule can resume after: step numbers stay exact as int64 and float64
+MAX_RESUME_EPOCH = 10**15
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
 #: exceptions torch raises for argument combinations it refuses; reported as usage errors
 TORCH_REFUSALS = (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, OverflowError,
@@ -221,6 +223,9 @@ def resume_epoch(spec: SchedulerSpec) -> int | None:
     if spec.args.get("last_epoch") is None:
         return None
     last_epoch = convert(spec.args["last_epoch"], int, "last_epoch")
+    if last_epoch > MAX_RESUME_EPOCH:
+        raise LrvizError(f"last_epoch must be at most {MAX_RESUME_EPOCH:.0e} (the step a run resumes after), "
+                         f"got {last_epoch:.3g}")
     return last_epoch if last_epoch >= 0 else None
 
 
