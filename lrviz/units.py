@@ -60,7 +60,8 @@ def in_unit(trace: Trace, unit: str) -> Trace:
             return np.repeat(array, int(span), axis=-1)
         return array[..., :: trace.steps_per_epoch]
 
-    return dataclasses.replace(trace, lrs=convert(trace.lrs), momenta=convert(trace.momenta), unit=unit)
+    start = trace.start * int(span) if span > 1 else trace.start // trace.steps_per_epoch
+    return dataclasses.replace(trace, lrs=convert(trace.lrs), momenta=convert(trace.momenta), unit=unit, start=start)
 
 
 def common_unit(traces: Sequence[Trace], unit: str | None = None) -> str:
@@ -69,6 +70,12 @@ def common_unit(traces: Sequence[Trace], unit: str | None = None) -> str:
         return unit
     units = {t.unit for t in traces}
     return units.pop() if len(units) == 1 else "step"
+
+
+def to_common_unit(traces: Sequence[Trace], unit: str | None = None) -> list[Trace]:
+    """Every trace in one unit: ``unit`` if given, else theirs when they agree, else ``step``."""
+    unit = common_unit(traces, unit)
+    return [in_unit(t, unit) for t in traces]
 
 
 def shared_steps_per_epoch(traces: Sequence[Trace]) -> int | None:

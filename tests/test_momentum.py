@@ -80,3 +80,22 @@ def test_plot_momentum_png(cli, tmp_path):
     code, _, err = cli("plot", "cyclic:base_lr=0.01,max_lr=0.1,step_size_up=5", "--momentum", "-o", out)
     assert code == 0, err
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_table_momentum_columns_equal_torch(cli):
+    code, out, err = cli("table", CYCLERS[0][0], CYCLERS[2][0], "--momentum", "--optimizer", "adamw", "--steps", 60)
+    assert code == 0, err
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][3:] == [f"{CYCLERS[0][0]}:beta1", f"{CYCLERS[2][0]}:beta1"]
+    values = np.array([[float(v) for v in row] for row in rows[1:]])
+    assert np.array_equal(values[:, 3], momenta_by_hand(CYCLERS[0][1], CYCLERS[0][2], 60, "adamw"))
+    assert np.array_equal(values[:, 4], momenta_by_hand(CYCLERS[2][1], CYCLERS[2][2], 60, "adamw"))
+
+
+def test_table_momentum_of_one_schedule_is_named_momentum(cli):
+    code, out, err = cli("table", "onecycle:max_lr=0.1,total_steps=5", "--momentum")
+    assert code == 0, err
+    assert out.splitlines()[0] == "step,lr,momentum"

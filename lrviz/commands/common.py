@@ -140,11 +140,11 @@ def print_chart(traces, width: int | None, log: bool, height: int, ascii: bool =
     Colour only on a terminal and without ``NO_COLOR`` (rich decides); ``ascii`` for terminals without Unicode.
     """
     from ..render.terminal import Y_LABEL_WIDTH, chart
-    from ..units import common_unit, in_unit
+    from ..units import to_common_unit
 
     out = console()
-    unit = common_unit(traces, unit)
-    traces = [in_unit(t, unit) for t in traces]
+    traces = to_common_unit(traces, unit)
+    unit = traces[0].unit
     series = [(series_name(t, g), t.lrs[g]) for t in traces for g in range(t.groups)]
     lines = chart(series, width or out.width, height=height, log=log, ascii=ascii, unit=unit)
     if momentum:

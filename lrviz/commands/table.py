@@ -9,8 +9,9 @@ import typer
 
 from ..app import app
 from ..errors import LrvizError
-from .common import (SPEC_CONTEXT, SPEC_METAVAR, Label, Lr, Metrics, OptimizerName, Sched, Sets, Steps, Sweeps, examples,
-                     load_specs, parse_int_list, progress_bar, simulate_all)
+from .common import (SPEC_CONTEXT, SPEC_METAVAR, Interval, Label, Lr, Metrics, Momentum, OptimizerName, Sched, Sets,
+                     Steps, StepsPerEpoch, Sweeps, Unit, examples, load_specs, parse_int_list, progress_bar,
+                     simulate_all, with_units)
 
 
 @app.command(context_settings=SPEC_CONTEXT, options_metavar=SPEC_METAVAR, epilog=examples(
@@ -33,22 +34,29 @@ def table(
     at: Annotated[Optional[str], typer.Option(help="Only these rows, e.g. 0,30,60.", show_default=False)] = None,
     digits: Annotated[Optional[int], typer.Option(help="Significant digits (default: full round-trip precision).", show_default=False)] = None,
     output: Annotated[str, typer.Option("--output", "-o", help="File to write, or - for stdout.")] = "-",
+    momentum: Momentum = False,
+    unit: Unit = None,
+    steps_per_epoch: StepsPerEpoch = None,
+    interval: Interval = None,
 ):
     """Print the lr at every step as a table: CSV, Markdown, LaTeX or JSON."""
     from ..output import check_writable, write_atomically
     from ..render.table import FORMATS, formatter, pick_rows, step_span, table_lines
+    from ..units import check_unit, to_common_unit
 
     if fmt not in FORMATS:
         raise LrvizError(f"unknown --format '{fmt}' (valid: {', '.join(FORMATS)})")
     formatter(digits)  # validate before any work
+    unit = check_unit(unit)
     at_rows = parse_int_list(at, "--at") if at is not None else None
     if output != "-":
         check_writable(output)
-    traces = simulate_all(load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps, metrics=metrics))
+    specs = load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps, metrics=metrics)
+    traces = to_common_unit(simulate_all(with_units(specs, steps_per_epoch, interval)), unit)
     first, total = step_span(traces)
     rows = pick_rows(total, every=every, at=at_rows, first=first)
     with progress_bar("writing") as report:
-        lines = table_lines(traces, fmt, rows, digits, progress=report)
+        lines = table_lines(traces, fmt, rows, digits, progress=report, momentum=momentum)
         if output == "-":
             sys.stdout.writelines(lines)
             sys.stdout.flush()

@@ -26,12 +26,28 @@ ROW_SYNTAX = {"csv": ("", ",", "\n", ""), "md": ("| ", " | ", " |\n", ""),
 ROWS_PER_PIECE = 1 << 14
 
 
-def column_names(traces: Sequence) -> list[str]:
-    """``lr`` for one series; ``lr_g0, lr_g1`` for groups; the labels for several schedules."""
+def column_names(traces: Sequence, momentum: bool = False) -> list[str]:
+    """``lr`` for one series; ``lr_g0, lr_g1`` for groups; the labels for several schedules;
+    then, with ``momentum``, ``momentum`` (or ``beta1``) columns named alike."""
     if len(traces) == 1:
         trace = traces[0]
-        return ["lr"] if trace.groups == 1 else [f"lr_g{g}" for g in range(trace.groups)]
-    return [t.label if t.groups == 1 else f"{t.label}:lr_g{g}" for t in traces for g in range(t.groups)]
+        names = ["lr"] if trace.groups == 1 else [f"lr_g{g}" for g in range(trace.groups)]
+        held = [trace.momentum_name] if trace.groups == 1 else [f"{trace.momentum_name}_g{g}" for g in range(trace.groups)]
+        return names + (held if momentum else [])
+    names = [t.label if t.groups == 1 else f"{t.label}:lr_g{g}" for t in traces for g in range(t.groups)]
+    held = [f"{t.label}:{t.momentum_name}" + (f"_g{g}" if t.groups > 1 else "") for t in traces for g in range(t.groups)]
+    return names + (held if momentum else [])
+
+
+def table_series(traces: Sequence, momentum: bool = False) -> list:
+    """The arrays of the columns :func:`column_names` names, in the same order."""
+    lrs = [t.lrs[g] for t in traces for g in range(t.groups)]
+    if not momentum:
+        return lrs
+    missing = next((t for t in traces if t.momenta is None), None)
+    if missing is not None:
+        raise LrvizError(f"--momentum: the optimizer of '{missing.label}' holds no momentum or betas")
+    return lrs + [t.momenta[g] for t in traces for g in range(t.groups)]
 
 
 def pick_rows(total: int, every: int | None = None, at: Sequence[int] | None = None,
@@ -114,15 +130,20 @@ def _row_cells(rows, first_step: int, series: Sequence, starts: Sequence[int], s
 
 
 def table_lines(traces: Sequence, fmt: str = "csv", rows: Sequence[int] | None = None,
-                digits: int | None = None, progress: Callable[[int, int], None] | None = None) -> Iterator[str]:
+                digits: int | None = None, progress: Callable[[int, int], None] | None = None,
+                momentum: bool = False) -> Iterator[str]:
     """Yield the table's text in pieces, each ending in a newline; ``progress(rows_done, rows)``
-    hears after each piece how far the rows are."""
+    hears after each piece how far the rows are. The first column counts steps or epochs: the
+    traces' unit (lrviz.units; mixed ones are shown in steps)."""
+    from ..units import to_common_unit
+
     if fmt not in FORMATS:
         raise LrvizError(f"unknown table format '{fmt}' (valid: {', '.join(FORMATS)})")
-    columns = ["step", *column_names(traces)]
-    series = [t.lrs[g] for t in traces for g in range(t.groups)]
+    traces = to_common_unit(traces)
+    columns = [traces[0].unit, *column_names(traces, momentum)]
+    series = table_series(traces, momentum)
     first_step, total = step_span(traces)
-    starts = [t.start - first_step for t in traces for g in range(t.groups)]
+    starts = [t.start - first_step for t in traces for g in range(t.groups)] * (2 if momentum else 1)
     show = formatter(digits)
     rows = range(total) if rows is None else rows
 
