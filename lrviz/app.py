@@ -64,7 +64,10 @@ class LrvizGroup(TyperGroup):
         except ClickException as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":
                 sys.exit(0)
-            fail(exc.format_message(), exc.exit_code)
+            message = exc.format_message()
+            if message.startswith("No such command") and "Did you mean" not in message:
+                message += f" (commands: {', '.join(self.commands)})"
+            fail(message, exc.exit_code)
         except typer.Abort:
             fail("aborted", 1)
         if standalone_mode:

@@ -60,6 +60,9 @@ CASES = [
     ("misspelt-alias", ["table", "onecylce:max_lr=0.1,total_steps=10"], "did you mean 'onecycle'?"),
     ("unknown-name", ["table", "--sched", "nope"], "unknown scheduler 'nope' (run 'lrviz list'"),
     ("control-chars", ["table", "a\nb\x1b[31m"], "unknown scheduler 'a\\nb\\x1b[31m'"),
+    ("unknown-command", ["nosuchcommand"], "No such command 'nosuchcommand'. (commands: "),
+    ("misspelt-command", ["tabel", "cosine:T_max=3"], "Did you mean 'table'?"),
+    ("misspelt-option", ["plot", "cosine:T_max=3", "--termnal"], "no such option: --termnal; did you mean '--terminal'?"),
     # arguments: unknown, missing, duplicated, mistyped
     ("unknown-arg", ["table", "--sched", "cosine", "--Tmax", "20"], "unknown argument 'Tmax' for CosineAnnealingLR; did you mean 'T_max'?"),
     ("unknown-arg-inline", ["table", "cosine:T_max=20,eta_mn=0"], "did you mean 'eta_min'? (valid: T_max, eta_min, last_epoch)"),

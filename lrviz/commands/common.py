@@ -52,6 +52,8 @@ def load_specs(ctx: typer.Context, sched, lr, steps, label, optimizer, sets, *, 
     from ..sweep import expand, parse_sweep, with_unique_labels
 
     parsed_sweeps = [parse_sweep(s) for s in sweeps or []]
+    if sched is None:
+        refuse_misspelt_options(ctx)
     specs = specs_from_tokens(list(ctx.args), sched=sched, sets=sets or [])
     if label is not None and len(specs) > 1:
         raise LrvizError("--label names one schedule; use name: in YAML for several")
@@ -66,6 +68,19 @@ def load_specs(ctx: typer.Context, sched, lr, steps, label, optimizer, sets, *, 
         for s in specs
     ]
     return with_unique_labels(expand(specs, parsed_sweeps))
+
+
+def refuse_misspelt_options(ctx: typer.Context) -> None:
+    """Without --sched, a ``--name`` close to one of the command's options is a misspelt option:
+    say which (``--termnal``: did you mean '--terminal'?) rather than call it a scheduler argument."""
+    from ..spec import suggest
+
+    options = [name for p in ctx.command.params for name in (*p.opts, *p.secondary_opts) if name.startswith("--")]
+    for token in ctx.args:
+        name = token.split("=")[0]
+        hint = suggest(name, options) if name.startswith("--") else ""
+        if hint:
+            raise LrvizError(f"no such option: {name}{hint}")
 
 
 def with_units(specs, steps_per_epoch=None, interval=None):
