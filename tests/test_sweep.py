@@ -98,3 +98,23 @@ def test_bad_sweeps_are_one_line_errors(cli, args, fragment):
     assert code == 2 and out == ""
     assert err.startswith("lrviz: error: ") and err.count("\n") == 1
     assert fragment in err
+
+
+def test_sweep_of_a_nested_scheduler_argument(cli, tmp_path):
+    spec = tmp_path / "warm.yaml"
+    spec.write_text("name: warm-cos\nsteps: 40\nscheduler:\n  type: sequential\n  milestones: [5]\n  schedulers:\n"
+                    "    - {type: linear, start_factor: 0.1, total_iters: 5}\n    - {type: cosine, T_max: 10}\n")
+    code, out, err = cli("table", spec, "--sweep", "schedulers.1.T_max=10,35")
+    assert code == 0, err
+    header, values = read_csv(out)
+    assert header[1:] == ["warm-cos schedulers.1.T_max=10", "warm-cos schedulers.1.T_max=35"]
+    for column, t_max in enumerate([10, 35], start=1):
+        def sequential(opt, t_max=t_max):
+            return lr_scheduler.SequentialLR(opt, [lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5),
+                                                   lr_scheduler.CosineAnnealingLR(opt, T_max=t_max)], milestones=[5])
+        assert np.array_equal(values[:, column], torch_loop(sequential, {}, 40)[0])
+
+
+def test_sweep_of_a_missing_nested_scheduler_is_a_clear_error(cli):
+    code, _, err = cli("table", "cosine:T_max=10", "--sweep", "schedulers.1.T_max=10,35")
+    assert code == 2 and "--sweep schedulers.1.T_max: no nested scheduler at 'schedulers'" in err
