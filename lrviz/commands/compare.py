@@ -10,15 +10,20 @@ import typer
 from ..app import app
 from ..errors import LrvizError
 from .common import (SPEC_CONTEXT, Ascii, Interval, Log, Lr, Momentum, OptimizerName, Sets, Steps, StepsPerEpoch,
-                     Sweeps, Unit, Width, console, default_figure_path, examples, load_specs, print_chart,
+                     Sweeps, Unit, Width, console, default_figure_path, load_specs, print_chart,
                      simulate_all, with_units)
 
 
-@app.command(context_settings=SPEC_CONTEXT, options_metavar="SPEC SPEC... [OPTIONS]", epilog=examples(
+COMPARE_SPECS = ("Each SPEC is an inline spec (cosine:T_max=20,eta_min=1e-5) or a YAML file (configs/cosine.yaml; "
+                 "one with schedules: [...] gives several), in any mix.")
+
+
+@app.command(context_settings=SPEC_CONTEXT, options_metavar="SPEC SPEC... [OPTIONS]", epilog="\n\n".join([
+    COMPARE_SPECS, "Examples:",
     "lrviz compare cosine:T_max=100 configs/seed003-step.yaml -o cmp.png",
     "lrviz compare step:step_size=30 --sweep gamma=0.1,0.5,0.9 --layout overlay -o gammas.png",
     "lrviz compare onecycle:max_lr=0.1,total_steps=100 cyclic:base_lr=0.01,max_lr=0.1,step_size_up=25 --terminal --momentum",
-))
+]))
 def compare(
     ctx: typer.Context,
     lr: Lr = None,
