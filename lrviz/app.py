@@ -34,6 +34,14 @@ def quiet_stdout() -> None:
         pass
 
 
+def escape_unencodable_output() -> None:
+    """Text the output encoding cannot hold (a Chinese label with ``PYTHONIOENCODING=ascii``) is
+    written as ``\\u4f59`` escapes instead of ending lrviz with a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 class LrvizGroup(TyperGroup):
     """Every usage or spec error becomes one line on stderr and exit code 2."""
 
@@ -55,6 +63,7 @@ class LrvizGroup(TyperGroup):
             return 0
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        escape_unencodable_output()
         try:
             with shown_once():
                 rv = super().main(args=args, prog_name=prog_name or "lrviz", complete_var=complete_var,

@@ -49,11 +49,14 @@ def one_line(text: str) -> str:
 
 
 def _origin(filename: str) -> str:
-    """The package a warning came from: ``torch``, ``timm``, ``transformers``..."""
-    parts = Path(filename).parts
-    if "site-packages" in parts and parts.index("site-packages") + 1 < len(parts):
-        return parts[parts.index("site-packages") + 1].removesuffix(".py")
-    return Path(filename).stem
+    """The package a warning came from (``torch``, ``timm``, ``transformers``...), or "" for lrviz's
+    own code (where a library warns about what lrviz passed it, e.g. matplotlib about a glyph)."""
+    path = Path(filename)
+    if path.is_relative_to(Path(__file__).parent):
+        return ""
+    if "site-packages" in path.parts and path.parts.index("site-packages") + 1 < len(path.parts):
+        return path.parts[path.parts.index("site-packages") + 1].removesuffix(".py")
+    return path.stem
 
 
 @contextmanager
@@ -63,7 +66,7 @@ def shown_once(stream=None):
 
     def show(message, category, filename, lineno, file=None, line=None):
         text = one_line(str(message))
-        if not issubclass(category, LrvizWarning):
+        if not issubclass(category, LrvizWarning) and _origin(filename):
             text = f"{_origin(filename)} says: {text}"
         if text not in seen:
             seen.add(text)

@@ -109,3 +109,18 @@ def test_a_long_label_on_a_narrow_terminal_still_draws(cli, no_terminal_env, tmp
     code, out, err = cli("plot", "cosine:T_max=20", "--label", "x" * 60, "-o", tmp_path / "x.png")
     assert code == 0, err
     assert re.fullmatch("x{60}  [ ▁▂▃▄▅▆▇█]{8}", out.splitlines()[0])
+
+
+def test_an_output_without_unicode_gets_ascii_and_escapes_instead_of_a_crash(tmp_path):
+    env = {**clean_env(), "PYTHONIOENCODING": "ascii"}
+    chart = subprocess.run([sys.executable, "-m", "lrviz", *CHART, "--label", "余弦"], capture_output=True,
+                           env=env, timeout=120)
+    assert chart.returncode == 0, chart.stderr
+    assert chart.stdout.isascii() and b"??" in chart.stdout and b"@" in chart.stdout
+    two = tmp_path / "two.yaml"
+    two.write_text("schedules: [{name: 余弦, scheduler: cosine:T_max=3}, {name: b, scheduler: step:step_size=2}]\n",
+                   encoding="utf-8")
+    table = subprocess.run([sys.executable, "-m", "lrviz", "table", str(two), "--steps", "2"], capture_output=True,
+                           env=env, timeout=120)
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.splitlines()[0] == rb"step,\u4f59\u5f26,b"

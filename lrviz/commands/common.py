@@ -36,7 +36,18 @@ Sets = Annotated[Optional[list[str]], typer.Option("--set", help="Override a YAM
 Log = Annotated[bool, typer.Option("--log", help="Log-scale y axis.")]
 Sweeps = Annotated[Optional[list[str]], typer.Option("--sweep", help="A family of curves: --sweep gamma=0.1,0.5,0.9 (an argument, lr or steps; repeatable).", show_default=False)]
 Width = Annotated[Optional[int], typer.Option(min=MIN_WIDTH, help="Terminal chart width in columns (default: the terminal's, else 80).", show_default=False)]
-Ascii = Annotated[bool, typer.Option("--ascii", help="Draw terminal charts in plain ASCII, for terminals without Unicode blocks.")]
+def ascii_when_needed(ascii: bool) -> bool:
+    """``--ascii``, or on by itself when stdout cannot encode the chart's Unicode (``PYTHONIOENCODING=ascii``)."""
+    import sys
+
+    try:
+        "█┤·".encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return ascii
+
+
+Ascii = Annotated[bool, typer.Option("--ascii", callback=ascii_when_needed, help="Draw terminal charts in plain ASCII, for terminals without Unicode blocks (automatic when the output encoding has none).")]
 StepsPerEpoch = Annotated[Optional[int], typer.Option("--steps-per-epoch", min=1, help="Iterations per epoch (YAML steps_per_epoch): lets rows be shown in steps or epochs.", show_default=False)]
 Interval = Annotated[Optional[str], typer.Option("--interval", help="step or epoch: how often the training loop calls scheduler.step() (YAML interval; default step).", show_default=False)]
 Unit = Annotated[Optional[str], typer.Option("--unit", help="Show rows per step (iteration) or per epoch (default: the schedule's own interval).", show_default=False)]
