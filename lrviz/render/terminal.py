@@ -12,6 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..notices import warn
 from ..stats import number, statistics, summary_lines
 
 UNICODE_BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -67,7 +68,10 @@ def chart(series: Sequence[tuple[str, np.ndarray]], width: int, height: int = 8,
     """A labelled chart of each series on one shared y scale, with a step axis and statistics under each."""
     all_values = np.concatenate([v for _, v in series])
     positive = all_values[all_values > 0]
-    if log and positive.size:
+    if log and not positive.size:
+        warn("--log: no value is above 0, so the chart keeps a linear scale")
+        log = False
+    if log:
         lo, hi = float(positive.min()), float(positive.max())
     else:
         lo, hi = min(0.0, float(all_values.min())), float(all_values.max())
