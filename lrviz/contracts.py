@@ -24,11 +24,13 @@ from __future__ import annotations
 from .errors import LrvizError
 
 INCREASING = {"MultiStepLR": "milestones", "SequentialLR": "milestones"}
-#: (lower, upper) argument pairs, with torch's defaults for those one may leave out
+#: (lower, upper) argument pairs, with torch's defaults for those one may leave out; momentum
+#: bounds only matter when the momentum cycles (``cycle_momentum``, True by default)
 BOUNDS = {
     "CyclicLR": [("base_lr", "max_lr", {}), ("base_momentum", "max_momentum", {"base_momentum": 0.8, "max_momentum": 0.9})],
     "OneCycleLR": [("base_momentum", "max_momentum", {"base_momentum": 0.85, "max_momentum": 0.95})],
 }
+MOMENTUM_BOUNDS = ("base_momentum", "max_momentum")
 
 
 def check(name: str, kwargs: dict) -> None:
@@ -39,7 +41,7 @@ def check(name: str, kwargs: dict) -> None:
         raise LrvizError(f"{name}: {key} must be increasing (torch's documentation), got {list(values)}")
     for lower, upper, defaults in BOUNDS.get(name, []):
         low, high = kwargs.get(lower, defaults.get(lower)), kwargs.get(upper, defaults.get(upper))
-        if low is None or high is None:
+        if low is None or high is None or (lower in MOMENTUM_BOUNDS and not kwargs.get("cycle_momentum", True)):
             continue
         if _exceeds(low, high):
             raise LrvizError(f"{name}: {lower} ({low}) must not exceed {upper} ({high}): "

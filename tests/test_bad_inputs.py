@@ -304,3 +304,21 @@ def test_a_real_process_prints_no_traceback(workdir, case_id):
                             env={**os.environ, "PYTHONWARNINGS": "error"})
     assert_one_clear_line(result.returncode, result.stdout, result.stderr, fragment)
     assert not (workdir / "pwned").exists()
+
+
+@pytest.mark.parametrize(("spec", "cls", "kwargs"), [
+    ("multistep:milestones=[3,3],gamma=0.5", "MultiStepLR", {"milestones": [3, 3], "gamma": 0.5}),
+    ("cosine:T_max=-5", "CosineAnnealingLR", {"T_max": -5}),
+    ("step:step_size=-2", "StepLR", {"step_size": -2}),
+    ("cyclic:base_lr=0.01,max_lr=0.1,step_size_up=3,base_momentum=0.95,cycle_momentum=false", "CyclicLR",
+     {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 3, "base_momentum": 0.95, "cycle_momentum": False}),
+], ids=["repeated-milestones", "negative-t-max", "negative-step-size", "momentum-bounds-without-cycling"])
+def test_odd_but_meaningful_arguments_are_shown_as_torch_computes_them(spec, cls, kwargs):
+    """The other side of the corpus: what torch accepts and lrviz does not refuse (README, Errors)."""
+    import numpy as np
+    from torch.optim import lr_scheduler
+
+    import lrviz
+    from conftest import torch_loop
+
+    assert np.array_equal(lrviz.simulate(spec, steps=12).lr, torch_loop(getattr(lr_scheduler, cls), kwargs, 12)[0])
