@@ -146,7 +146,7 @@ def child_specs(value, many: bool, where: str):
     if isinstance(value, str):
         parts = [parse_call(part) for part in split_top_level(value)]
         return parts if many or len(parts) > 1 else parts[0]
-    if isinstance(value, list) and value:
+    if isinstance(value, list):
         return [child_specs(v, False, f"{where}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, SchedulerSpec):
         return value
@@ -258,13 +258,14 @@ def build(spec: ScheduleSpec) -> Built:
         drive = entry.drive(scheduler, kwargs, spec)
     else:
         drive = Drive(None, source.horizon if source else horizon(entry, kwargs))
-    steps = spec.steps or drive.horizon or DEFAULT_STEPS
+    start = 0 if resumed is None else resumed + 1
+    # a resumed schedule with a horizon of its own shows what is left of it
+    steps = spec.steps or (drive.horizon and max(1, drive.horizon - start)) or DEFAULT_STEPS
     metrics = source.values(steps - 1) if source else None
     advance = drive.advance
     if metrics is not None:
         step = scheduler.step
         advance = lambda t: step(metrics[t])  # noqa: E731
-    start = 0 if resumed is None else resumed + 1
     return Built(optimizer, scheduler, entry, kwargs, steps, advance, metrics=metrics, start=start)
 
 

@@ -210,3 +210,9 @@ def test_multiplicative_after_a_milestone_continues_from_the_inherited_lr():
     assert not np.array_equal(trace[6:], alone)
     assert np.array_equal(trace, factory_loop(lambda o: L.SequentialLR(
         o, [L.StepLR(o, step_size=3, gamma=0.5), L.MultiplicativeLR(o, lr_lambda=lambda e: 0.9)], milestones=[6]), 10))
+
+
+@pytest.mark.parametrize("inline", ["sequential:schedulers=[],milestones=[]", "chained:schedulers=[]"])
+def test_no_children_is_torch_own_message(cli, inline):
+    code, _, err = cli("table", inline)
+    assert code == 2 and "expects at least one scheduler" in err and err.count("\n") == 1
