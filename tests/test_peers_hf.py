@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 
 import numpy as np
@@ -131,3 +132,16 @@ def test_hf_errors_are_one_line(cli):
     assert code == 2 and "unknown argument 'num_warmup_steps' for hf:constant" in err
     code, _, err = cli("table", "hf:cosin:num_warmup_steps=1,num_training_steps=10")
     assert code == 2 and err.count("\n") == 1 and "did you mean 'hf:cosine'?" in err
+
+
+def test_peer_and_torch_side_by_side(cli):
+    """The numbers behind `lrviz compare hf:linear:... cosine:T_max=100`: one column each, each exact."""
+    hf_spec = "hf:linear:num_warmup_steps=10,num_training_steps=100"
+    code, out, err = cli("table", hf_spec, "cosine:T_max=100")
+    assert code == 0, err
+    header, *rows = csv.reader(out.strip().splitlines())
+    assert header == ["step", hf_spec, "cosine:T_max=100"] and len(rows) == 100
+    columns = np.array([[float(v) for v in row[1:]] for row in rows]).T
+    linear = {"num_warmup_steps": 10, "num_training_steps": 100}
+    assert np.array_equal(columns[0], torch_loop(get_scheduler("linear"), linear, 100)[0])
+    assert np.array_equal(columns[1], torch_loop(torch.optim.lr_scheduler.CosineAnnealingLR, {"T_max": 100}, 100)[0])
