@@ -39,7 +39,6 @@ class Built:
     #: the number of the first step shown: ``K + 1`` when resuming with ``last_epoch=K``
     start: int = 0
 
-
     def __post_init__(self):
         if self.advance is None:
             step = self.scheduler.step
@@ -48,9 +47,9 @@ class Built:
 
 def make_optimizer(spec: ScheduleSpec):
     """A torch optimizer over one dummy parameter per param group (see lrviz.optimizers)."""
-    import torch
+    from .optimizers import dummy_optimizer_class, import_torch
 
-    from .optimizers import dummy_optimizer_class
+    torch = import_torch()
 
     name = spec.optimizer.lower()
     if name not in OPTIMIZERS:

@@ -107,3 +107,11 @@ def test_simulating_imports_no_torch_dynamo():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_torch_is_imported_without_collector_passes_and_its_objects_frozen():
+    code = ("import gc, sys, lrviz\n"
+            "lrviz.simulate('cosine:T_max=5')\n"
+            "print(gc.isenabled(), gc.get_freeze_count() > 100_000, 'torch' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True", "True"]

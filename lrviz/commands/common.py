@@ -105,13 +105,19 @@ def with_units(specs, steps_per_epoch=None, interval=None):
 def simulate_all(specs):
     """Each schedule simulated, after every one's names are checked (no torch needed for those
     errors), with a progress bar on stderr for long runs."""
-    from ..build import check_spec_names
     from ..simulate import simulate_spec
+
+    check_names(specs)
+    with progress_bar("simulating") as report:
+        return [simulate_spec(s, report) for s in specs]
+
+
+def check_names(specs) -> None:
+    """The usage errors in scheduler and argument names of every spec, decided without torch."""
+    from ..build import check_spec_names
 
     for spec in specs:
         check_spec_names(spec.scheduler)
-    with progress_bar("simulating") as report:
-        return [simulate_spec(s, report) for s in specs]
 
 
 #: rows from which a run reports progress: about a second of stepping or formatting

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,8 +11,8 @@ import typer
 from ..app import app
 from ..errors import LrvizError
 from .common import (SPEC_CONTEXT, SPEC_METAVAR, Ascii, Interval, Label, Log, Lr, Metrics, Momentum, OptimizerName, Sched,
-                     Sets, Steps, StepsPerEpoch, Sweeps, Unit, Width, console, default_figure_path, examples, load_specs,
-                     print_chart, simulate_all, with_units)
+                     Sets, Steps, StepsPerEpoch, Sweeps, Unit, Width, check_names, console, default_figure_path, examples,
+                     load_specs, print_chart, simulate_all, with_units)
 
 
 @app.command(context_settings=SPEC_CONTEXT, options_metavar=SPEC_METAVAR, epilog=examples(
@@ -44,25 +45,28 @@ def plot(
     """Plot the lr schedule to an image (PNG/SVG/PDF) or the terminal."""
     from ..output import check_writable
     from ..render.png import FIGURE_SUFFIXES
+    from ..render.worker import figure_worker
 
     if output is not None:
         check_writable(output, FIGURE_SUFFIXES)
     from ..units import check_unit
 
     unit = check_unit(unit)
-    specs = load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps, metrics=metrics)
-    traces = simulate_all(with_units(specs, steps_per_epoch, interval))
-    if show_metrics and all(t.metrics is None for t in traces):
-        raise LrvizError("--show-metrics: no schedule here is stepped with a metric (ReduceLROnPlateau with metrics)")
-    if terminal:
-        print_chart(traces, width, log, height=8, ascii=ascii, unit=unit, momentum=momentum)
-        if output is None:
-            return
-    from ..render.png import make_figure, save_figure
+    specs = with_units(load_specs(ctx, sched, lr, steps, label, optimizer, sets, sweeps=sweeps, metrics=metrics),
+                       steps_per_epoch, interval)
+    check_names(specs)
+    with figure_worker() if output is not None or not terminal else nullcontext() as draw:
+        traces = simulate_all(specs)
+        if show_metrics and all(t.metrics is None for t in traces):
+            raise LrvizError("--show-metrics: no schedule here is stepped with a metric (ReduceLROnPlateau with metrics)")
+        if terminal:
+            print_chart(traces, width, log, height=8, ascii=ascii, unit=unit, momentum=momentum)
+            if output is None:
+                return
+        path = draw(traces, output or default_figure_path(traces), log=log, title=title, metrics=show_metrics,
+                    momentum=momentum, unit=unit)
     from ..render.terminal import ascii_only, sparkline
 
-    figure = make_figure(traces, log=log, title=title, metrics=show_metrics, momentum=momentum, unit=unit)
-    path = save_figure(figure, output or default_figure_path(traces))
     out = console()
     if not terminal:
         for trace in traces:
