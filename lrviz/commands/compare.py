@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,7 +11,7 @@ import typer
 from ..app import app
 from ..errors import LrvizError
 from .common import (SPEC_CONTEXT, Ascii, Interval, Log, Lr, Momentum, OptimizerName, Sets, Steps, StepsPerEpoch,
-                     Sweeps, Unit, Width, console, default_figure_path, load_specs, print_chart,
+                     Sweeps, Unit, Width, check_names, console, default_figure_path, load_specs, print_chart,
                      simulate_all, with_units)
 
 
@@ -46,6 +47,7 @@ def compare(
     """Compare schedules (inline specs and YAML files, mixed) in one figure or terminal view, with their statistics."""
     from ..output import check_writable
     from ..render.png import FIGURE_SUFFIXES, LAYOUTS
+    from ..render.worker import figure_worker
     from ..units import check_unit
 
     if layout not in LAYOUTS:
@@ -57,16 +59,17 @@ def compare(
     if len(specs) < 2:
         raise LrvizError(f"compare needs at least two schedules, got {len(specs)}: "
                          f"pass more SPECs or a --sweep (use lrviz plot for one)")
-    traces = simulate_all(specs)
-    if terminal:
-        print_chart(traces, width, log, height=5, ascii=ascii, unit=unit, momentum=momentum)
-    if output is not None or not terminal:
-        from ..render.png import make_figure, save_figure
-
-        figure = make_figure(traces, log=log, title=title, layout=layout, momentum=momentum, unit=unit)
-        path = save_figure(figure, output or default_figure_path(traces))
+    check_names(specs)
+    drawing = output is not None or not terminal
+    with figure_worker() if drawing else nullcontext() as draw:
+        traces = simulate_all(specs)
+        if terminal:
+            print_chart(traces, width, log, height=5, ascii=ascii, unit=unit, momentum=momentum)
+        if drawing:
+            path = draw(traces, output or default_figure_path(traces), log=log, title=title, layout=layout,
+                        momentum=momentum, unit=unit)
     print_stats_table(traces, unit)
-    if output is not None or not terminal:
+    if drawing:
         console().print(f"wrote {path}", markup=False)
 
 
