@@ -77,11 +77,14 @@ def figure_worker() -> Iterator[Callable[..., Path]]:
     os.close(answer_write)
     jobs, answers = os.fdopen(job_write, "wb"), os.fdopen(answer_read, "rb")
 
+    sent = []
+
     def draw(traces, path, **options) -> Path:
         try:
             job = pickle.dumps((traces, path, options))
         except Exception:  # noqa: BLE001 - e.g. a user's object in a spec: draw it here
             return draw_here(traces, path, **options)
+        sent.append(path)
         try:
             jobs.write(job)
             jobs.flush()
@@ -94,13 +97,12 @@ def figure_worker() -> Iterator[Callable[..., Path]]:
             raise LrvizError(value)
         raise RuntimeError(f"drawing the figure failed:\n{value}")
 
-    finished = False
     try:
         yield draw
-        finished = True
     finally:
-        if not finished:  # an error before the figure: the child's work is not wanted
+        if not sent:  # nothing to draw (an error came first): the child's imports are not wanted
             os.kill(pid, signal.SIGKILL)
+        # else it is drawing or done; interrupted (Ctrl-C reaches it too), it removes its temporary file
         for pipe in (jobs, answers):
             try:
                 pipe.close()
