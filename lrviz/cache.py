@@ -79,8 +79,8 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lrviz"
 
 
-#: lrviz's modules that decide the facts: names, aliases, introspection, type names
-READERS = ("registry.py", "argtypes.py", "cache.py", "peers/__init__.py", "peers/timm.py", "peers/hf.py")
+#: lrviz's modules that decide the facts: names, aliases, introspection, type names, the peers
+READERS = ("registry.py", "argtypes.py", "cache.py", "peers/*.py")
 
 
 def cache_key(source: str) -> list | None:
@@ -92,7 +92,8 @@ def cache_key(source: str) -> list | None:
         return None
     stat = os.stat(spec.origin)
     here = Path(__file__).parent
-    readers = hashlib.sha256(b"".join((here / name).read_bytes() for name in READERS)).hexdigest()
+    files = sorted(path for pattern in READERS for path in here.glob(pattern))
+    readers = hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()
     return [FORMAT, spec.origin, stat.st_mtime_ns, stat.st_size, readers]
 
 
