@@ -17,7 +17,7 @@ import yaml
 from lrviz.codegen import python_code
 from lrviz.errors import LrvizError
 from lrviz.spec import load_yaml_specs
-from lrviz.units import in_unit
+from lrviz.trace.units import in_unit
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = sorted((ROOT / "configs").glob("*.yaml"))

@@ -7,7 +7,6 @@ import importlib.util
 import io
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 from torch.optim import lr_scheduler as S
@@ -59,7 +58,7 @@ def timm_epoch_values(lr: float, epochs: int, **kwargs) -> list[float]:
 
     Seed 002 calls ``get_epoch_values(epoch)``; timm 1.x renamed it ``_get_values(epoch, on_epoch=True)``.
     """
-    from lrviz.peers.timm import scheduler_module
+    from lrviz.catalog.sources.timm_source import scheduler_module
 
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=lr)
     scheduler = scheduler_module().StepLRScheduler(optimizer, **kwargs)
