@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import yaml
 
+from conftest import with_peers
 from lrviz.codegen import python_code
 from lrviz.errors import LrvizError
 from lrviz.spec import load_yaml_specs
@@ -58,7 +59,8 @@ def test_every_config_snippet_gives_the_table(cli, config):
     assert np.array_equal(recorded, columns)
 
 
-@pytest.mark.parametrize("config", [c for c in CONFIGS if is_timm(c)], ids=lambda p: p.stem)
+@pytest.mark.parametrize("config", with_peers([c for c in CONFIGS if is_timm(c)], lambda p: p.read_text()),
+                         ids=lambda p: p.stem)
 def test_timm_schedules_are_refused_clearly(config):
     for spec in load_yaml_specs(config):
         with pytest.raises(LrvizError, match="lrviz code writes torch and Hugging Face schedulers; timm:"):
@@ -84,7 +86,7 @@ INLINE = [
 ]
 
 
-@pytest.mark.parametrize("args", INLINE, ids=lambda a: a[0].split(":")[0] + str(len(a[0])))
+@pytest.mark.parametrize("args", with_peers(INLINE), ids=lambda a: a[0].split(":")[0] + str(len(a[0])))
 def test_inline_snippets_give_the_table(cli, args, monkeypatch):
     monkeypatch.chdir(ROOT)
     if args[0].startswith("tests/"):

@@ -12,7 +12,7 @@ import torch
 from torch.optim import lr_scheduler as S
 
 import lrviz
-from conftest import torch_loop
+from conftest import needs_peers, torch_loop, with_peers
 from lrviz.gallery import build_gallery, config_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +81,11 @@ def test_every_config_has_a_reference():
     assert sorted([*REFERENCE, *TIMM_REFERENCE]) == sorted(CONFIGS)
 
 
-@pytest.mark.parametrize("name", CONFIGS)
+def config_text(name: str) -> str:
+    return (ROOT / "configs" / f"{name}.yaml").read_text()
+
+
+@pytest.mark.parametrize("name", with_peers(CONFIGS, config_text))
 def test_config_table_equals_torch(cli, name):
     code, stdout, err = cli("table", ROOT / "configs" / f"{name}.yaml")
     assert code == 0, err
@@ -110,6 +114,7 @@ def test_config_has_name_description_and_gallery_entry(name):
     assert f"lrviz plot configs/{name}.yaml -o gallery/{name}.png" in index
 
 
+@needs_peers("".join(map(config_text, CONFIGS)))
 def test_regenerated_gallery_data_and_index_match_what_is_committed(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     build_gallery("configs", tmp_path)
