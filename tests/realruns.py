@@ -249,7 +249,10 @@ def lightning_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps
 
         def configure_optimizers(self):
             optimizer = torch.optim.SGD(self.parameters(), lr=LR)
-            sched = make_scheduler(optimizer, scheduler)
+            name, kwargs = scheduler  # "estimated_stepping_batches" as a value: Lightning's own count of the run
+            kwargs = {k: self.trainer.estimated_stepping_batches if v == "estimated_stepping_batches" else v
+                      for k, v in dict(kwargs).items()}
+            sched = make_scheduler(optimizer, (name, kwargs))
             state["recorder"] = Recorder(optimizer, lambda: self.trainer.current_epoch)
             state["recorder"].count_steps(sched)
             return {"optimizer": optimizer,

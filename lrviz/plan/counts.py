@@ -49,13 +49,6 @@ class RunCounts:
     def is_epoch_end(self, t: int) -> bool:
         return t % self.steps_per_epoch.value == self.steps_per_epoch.value - 1
 
-    def micro_batches(self, t: int) -> int:
-        """The batches accumulated into optimizer step ``t``: ``grad_accum``, fewer at an epoch's end."""
-        accum = self.plan.grad_accum
-        if not self.is_epoch_end(t):
-            return accum
-        return self.batches_per_epoch.value - accum * (self.steps_per_epoch.value - 1)
-
     def calls_after(self, t: int) -> int:
         """How many times the runner calls ``scheduler.step()`` right after optimizer step ``t``."""
         plan = self.plan
