@@ -41,6 +41,8 @@ class RealRun:
     batches_first_epoch: int
     #: calls that reached the torch scheduler's own ``step()``
     scheduler_calls: int
+    #: such calls made before each optimizer step
+    calls_seen: list[int] = field(default_factory=list)
     #: numbers the framework itself reported (e.g. the Trainer's max_steps)
     reported: dict = field(default_factory=dict)
 
@@ -96,13 +98,14 @@ class Recorder:
     """Reads the lr in the optimizer's pre-step hook and counts the scheduler's real ``step()`` calls."""
 
     def __init__(self, optimizer, epoch_of):
-        self.lrs, self.epochs, self.scheduler_calls = [], [], 0
+        self.lrs, self.epochs, self.calls_seen, self.scheduler_calls = [], [], [], 0
         self.epoch_of = epoch_of
         optimizer.register_step_pre_hook(self._before_step)
 
     def _before_step(self, optimizer, args, kwargs):
         self.lrs.append(optimizer.param_groups[0]["lr"])
         self.epochs.append(self.epoch_of())
+        self.calls_seen.append(self.scheduler_calls)
 
     def count_steps(self, scheduler) -> None:
         step = scheduler.step
@@ -163,7 +166,7 @@ def loop_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps=None
         if first_epoch_batches is None:
             first_epoch_batches = model.calls
         epoch += 1
-    return RealRun(record.lrs, record.epochs, first_epoch_batches, record.scheduler_calls)
+    return RealRun(record.lrs, record.epochs, first_epoch_batches, record.scheduler_calls, record.calls_seen)
 
 
 # ---------------------------------------------------------------- Hugging Face Trainer
@@ -219,7 +222,7 @@ def hf_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps=None, 
             trainer.train()
     record = recorder["r"]
     return RealRun(record.lrs, record.epochs, epoch.get("first_batches", model.calls), record.scheduler_calls,
-                   {"max_steps": recorder["max_steps"], "warmup_steps": trainer.args.get_warmup_steps(recorder["max_steps"])})
+                   record.calls_seen, {"max_steps": recorder["max_steps"], "warmup_steps": trainer.args.get_warmup_steps(recorder["max_steps"])})
 
 
 # ---------------------------------------------------------------- Lightning
@@ -266,7 +269,7 @@ def lightning_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps
                              default_root_dir=root, num_sanity_val_steps=0)
         trainer.fit(Module(), loader)
     record = state["recorder"]
-    return RealRun(record.lrs, record.epochs, state["first_batches"], record.scheduler_calls,
+    return RealRun(record.lrs, record.epochs, state["first_batches"], record.scheduler_calls, record.calls_seen,
                    {"num_training_batches": trainer.num_training_batches,
                     "estimated_stepping_batches": trainer.estimated_stepping_batches})
 
@@ -311,7 +314,7 @@ def _accelerate_worker(params: dict, out_dir: str) -> None:
         first_batches = batches if first_batches is None else first_batches
         epoch += 1
     result = {"lrs": record.lrs, "epochs": record.epochs, "first_batches": first_batches,
-              "scheduler_calls": record.scheduler_calls, "processes": processes}
+              "scheduler_calls": record.scheduler_calls, "calls_seen": record.calls_seen, "processes": processes}
     with open(os.path.join(out_dir, f"rank{accelerator.process_index}.json"), "w") as fh:
         json.dump(result, fh)
 
@@ -329,7 +332,7 @@ def accelerate_run(*, dataset_size, batch_size, scheduler, devices=2, epochs=Non
     assert all(r["processes"] == devices for r in ranks), "accelerate did not start the processes asked for"
     assert all(r["lrs"] == ranks[0]["lrs"] for r in ranks), "the processes' lrs differ"
     first = ranks[0]
-    return RealRun(first["lrs"], first["epochs"], first["first_batches"], first["scheduler_calls"])
+    return RealRun(first["lrs"], first["epochs"], first["first_batches"], first["scheduler_calls"], first["calls_seen"])
 
 
 RUNS = {"loop": loop_run, "hf-trainer": hf_run, "lightning": lightning_run, "accelerate": accelerate_run}

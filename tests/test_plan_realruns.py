@@ -43,6 +43,7 @@ def check(runner: str, scheduler, *, spec: ScheduleSpec | None = None, counts_sc
     assert [counts.epoch_of(t) for t in range(real.optimizer_steps)] == real.epochs
     if counts_scheduler_calls:
         assert counts.scheduler_steps.value == real.scheduler_calls
+        assert [counts.calls_before(t) for t in range(real.optimizer_steps)] == real.calls_seen
     assert trace.run_end == real.optimizer_steps and trace.steps_per_epoch == counts.steps_per_epoch.value
     return real, counts
 

@@ -7,10 +7,31 @@ models gives each epoch the same number). After optimizer step ``t`` the runner 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from .model import TrainingPlan
+
+
+def calls_before(plan: TrainingPlan, batches: int, per_epoch: int, t: int) -> int:
+    """``scheduler.step()`` calls the runner makes after its first ``t`` optimizer steps (closed forms).
+
+    Per epoch: one at each ``frequency``-th epoch end. Lightning per step: after the optimizer steps whose
+    batch count in the epoch, ``min((i + 1) * grad_accum, batches)``, is a multiple of ``frequency``.
+    accelerate: one per process. Otherwise one per optimizer step.
+    """
+    epochs, rest = divmod(t, per_epoch)
+    freq = plan.frequency
+    if plan.interval == "epoch":
+        return epochs // freq
+    if plan.runner == "lightning" and freq > 1:
+        period = freq // math.gcd(plan.grad_accum, freq)
+        in_full_epoch = (per_epoch - 1) // period + int(batches % freq == 0)
+        return epochs * in_full_epoch + rest // period
+    if plan.runner == "accelerate" and not plan.split_batches:
+        return plan.devices * t
+    return t
 
 
 @dataclass(frozen=True)
@@ -51,18 +72,21 @@ class RunCounts:
 
     def calls_after(self, t: int) -> int:
         """How many times the runner calls ``scheduler.step()`` right after optimizer step ``t``."""
-        plan = self.plan
-        if plan.interval == "epoch":
-            epoch_done = self.is_epoch_end(t)
-            return int(epoch_done and (self.epoch_of(t) + 1) % plan.frequency == 0)
-        if plan.runner == "lightning":
-            # Lightning counts the frequency in batches of the epoch, not in optimizer steps
-            within = t % self.steps_per_epoch.value
-            batch = min((within + 1) * plan.grad_accum, self.batches_per_epoch.value)
-            return int(batch % plan.frequency == 0)
-        if plan.runner == "accelerate" and not plan.split_batches:
-            return plan.devices
-        return 1
+        return self.calls_before(t + 1) - self.calls_before(t)
+
+    def calls_before(self, t: int) -> int:
+        """``scheduler.step()`` calls made after optimizer steps ``0 .. t-1``: what row ``t`` has seen."""
+        return calls_before(self.plan, self.batches_per_epoch.value, self.steps_per_epoch.value, t)
+
+    def step_after_calls(self, calls: int) -> int | None:
+        """The first optimizer step whose lr has seen ``calls`` scheduler steps; None if the run never gets there."""
+        lo, hi = 0, self.optimizer_steps.value
+        if self.calls_before(hi) < calls:
+            return None
+        while lo < hi:
+            mid = (lo + hi) // 2
+            lo, hi = (mid + 1, hi) if self.calls_before(mid) < calls else (lo, mid)
+        return lo
 
     # ---------------------------------------------------------------- output
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 from ..errors import LrvizError
-from .counts import Count, RunCounts
+from .counts import Count, RunCounts, calls_before
 from .lengths import batches_per_device
 from .model import TrainingPlan
 from .versions import RunnerVersion, runner_version
@@ -161,26 +161,22 @@ def _hf_warmup(w: float, total: int, version: RunnerVersion) -> int:
 def _scheduler_counts(plan: TrainingPlan, batches: int, per_epoch: int, total: int, source: str) -> tuple[Count, Count]:
     """``scheduler.step()`` calls per optimizer step (a rule) and over the whole run (a number)."""
     freq = plan.frequency
+    made = calls_before(plan, batches, per_epoch, total)
     if plan.interval == "epoch":
-        ends = total // per_epoch
         every = "every epoch end" if freq == 1 else f"every {freq}th epoch end"
         return (Count(f"1 at {every}, else 0", f"interval: epoch, frequency {freq}", source),
-                Count(ends // freq, f"{ends} epoch ends" + (f" // {freq}" if freq > 1 else ""), source))
+                Count(made, f"{total // per_epoch} epoch ends" + (f" // {freq}" if freq > 1 else ""), source))
     if plan.runner == "lightning" and freq > 1:
-        period = freq // math.gcd(plan.grad_accum, freq)
-        full = (per_epoch - 1) // period + int(batches % freq == 0)
-        count = (total // per_epoch) * full + (total % per_epoch) // period
         return (Count(f"1 when the epoch's batch count is a multiple of {freq}, else 0",
                       "interval: step; Lightning counts frequency in batches (batch_idx + 1), not optimizer steps",
                       source),
-                Count(count, "optimizer steps whose batch count is a multiple of the frequency", source))
+                Count(made, "optimizer steps whose batch count is a multiple of the frequency", source))
     if plan.runner == "accelerate" and not plan.split_batches:
         rule = (f"AcceleratedScheduler steps once per process ({plan.devices}); OneCycleLR only "
                 f"while its _step_count <= total_steps")
-        return (Count(plan.devices, rule, source),
-                Count(plan.devices * total, f"{plan.devices} × {total} optimizer steps", source))
+        return Count(plan.devices, rule, source), Count(made, f"{plan.devices} × {total} optimizer steps", source)
     rule = {"hf-trainer": "the Trainer steps the scheduler after each optimizer step",
             "lightning": "interval: step, frequency 1: after each optimizer step",
             "accelerate": "split_batches: AcceleratedScheduler steps once",
             }.get(plan.runner, "scheduler.step() after each optimizer.step()")
-    return Count(1, rule, source), Count(total, f"1 × {total} optimizer steps", source)
+    return Count(1, rule, source), Count(made, f"1 × {total} optimizer steps", source)
