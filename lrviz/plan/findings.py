@@ -129,10 +129,12 @@ def _horizon(name: str, key: str, size, counts: RunCounts, start: int, budget: i
     whole_run = start == 0 and budget == counts.scheduler_steps.value
     fit = f"{key}=scheduler_steps" if whole_run else f"{key}={budget} (the scheduler steps it gets)"
     if budget > size:
-        bites = counts.step_after_calls(start + int(size) + 1)
         past = (HORIZONS.get(name, ("", "the schedule is over"))[1]).format(calls=int(size) + 1)
+        over = int(size) + 1  # the first call past the horizon
         if name == "OneCycleLR" and plan.runner == "accelerate":
             past = "AcceleratedScheduler stops stepping it: the lr stays where it is"
+            over = int(size)  # its last call: then _step_count > total_steps
+        bites = counts.step_after_calls(start + over)
         if plan.runner == "accelerate" and plan.devices > 1 and not plan.split_batches and size * plan.devices >= budget:
             return [Finding("per-process", bites, f"{label} is used up by step {bites}: accelerate steps the scheduler "
                             f"once per process ({plan.devices} per optimizer step, {budget} in all), so {past}",
