@@ -55,12 +55,14 @@ class RealRun:
         return self.epochs.count(0)
 
 
-def hide_broken_torchvision() -> None:
-    """Make torchvision invisible: where its binary does not match torch, importing it fails, and
-    transformers and torchmetrics (Lightning) import it when they see it installed. No run here needs it."""
-    if sys.modules.get("torchvision", False) is None:
+@contextlib.contextmanager
+def torchvision_hidden():
+    """Inside, torchvision looks uninstalled: where its binary does not match torch importing it fails, and
+    transformers and torchmetrics (Lightning) import it when they see it. No run here needs it. Afterwards
+    everything is as before (transformers' cached answers are cleared both ways)."""
+    if "torchvision" in sys.modules:
+        yield
         return
-    sys.modules["torchvision"] = None
     original = importlib.metadata.Distribution.from_name.__func__
 
     def from_name(cls, name):
@@ -68,7 +70,23 @@ def hide_broken_torchvision() -> None:
             raise importlib.metadata.PackageNotFoundError(name)
         return original(cls, name)
 
+    sys.modules["torchvision"] = None
     importlib.metadata.Distribution.from_name = classmethod(from_name)
+    _forget_transformers_availability()
+    try:
+        yield
+    finally:
+        del sys.modules["torchvision"]
+        importlib.metadata.Distribution.from_name = classmethod(original)
+        _forget_transformers_availability()
+
+
+def _forget_transformers_availability() -> None:
+    """Clear transformers' cached ``is_*_available()`` answers, if it is imported."""
+    module = sys.modules.get("transformers.utils.import_utils")
+    for value in vars(module).values() if module else ():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
 
 
 class Tiny(torch.nn.Module):
@@ -125,7 +143,7 @@ def real_run(runner: str, **kwargs) -> RealRun:
     """The lr per optimizer step of a real ``runner`` run (cached per arguments); see the run functions."""
     key = (runner, _key(kwargs))
     if key not in _CACHE:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), torchvision_hidden():
             warnings.simplefilter("ignore")  # the frameworks' advice about tiny runs is not under test
             _CACHE[key] = RUNS[runner](**kwargs)
     return _CACHE[key]
@@ -175,7 +193,6 @@ def loop_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps=None
 def hf_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps=None, grad_accum=1, drop_last=False,
            warmup=None) -> RealRun:
     """``transformers.Trainer`` on CPU; ``scheduler`` ``("hf:<type>", kwargs)`` lets the Trainer make it."""
-    hide_broken_torchvision()
     from transformers import Trainer, TrainerCallback, TrainingArguments
     from transformers.utils import logging as hf_logging
 
@@ -231,7 +248,6 @@ def hf_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps=None, 
 def lightning_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps=None, grad_accum=1,
                   drop_last=False, interval="step", frequency=1) -> RealRun:
     """A ``pytorch_lightning.Trainer`` on one CPU device, the scheduler configured with ``interval``/``frequency``."""
-    hide_broken_torchvision()
     import pytorch_lightning as pl
     from torch.utils.data import DataLoader
 

@@ -18,7 +18,7 @@ from lrviz.plan.lengths import shard_length
 from lrviz.render.plan import plan_json, print_plan
 from lrviz.spec import ScheduleSpec, parse_inline
 
-from realruns import hide_broken_torchvision
+from realruns import torchvision_hidden
 
 BASE = dict(dataset_size=100, batch_size=8, epochs=2)
 
@@ -81,14 +81,14 @@ def test_lightning_total_matches_its_stepping_formula_and_calls_add_up(size, bat
 
 
 def test_hf_warmup_is_the_trainers_own():
-    hide_broken_torchvision()  # TrainingArguments() imports the integrations, and they torchvision
     pytest.importorskip("transformers")
     from transformers.training_args import TrainingArguments
 
     for warmup in (0.05, 0.1, 0.33, 7):
         counts = derive(TrainingPlan(runner="hf-trainer", dataset_size=999, batch_size=7, grad_accum=3, epochs=1.7,
                                      warmup=warmup))
-        args = TrainingArguments(output_dir="unused", warmup_steps=warmup, use_cpu=True, report_to=[])
+        with torchvision_hidden():  # TrainingArguments() imports the integrations, and they torchvision
+            args = TrainingArguments(output_dir="unused", warmup_steps=warmup, use_cpu=True, report_to=[])
         assert counts.warmup_steps.value == args.get_warmup_steps(counts.optimizer_steps.value)
 
 

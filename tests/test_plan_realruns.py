@@ -10,7 +10,7 @@ from lrviz.plan.model import TrainingPlan
 from lrviz.plan.simulate import simulate_plan
 from lrviz.spec import ScheduleSpec, SchedulerSpec, parse_inline
 
-from realruns import LR, hide_broken_torchvision, real_run
+from realruns import LR, real_run, torchvision_hidden
 
 COSINE = ("CosineAnnealingLR", {"T_max": 7})
 HALVING = ("StepLR", {"step_size": 1, "gamma": 0.5})
@@ -18,8 +18,8 @@ ONECYCLE = ("OneCycleLR", {"max_lr": 0.1, "total_steps": 10})
 
 
 def needs(module: str):
-    hide_broken_torchvision()
-    pytest.importorskip(module, reason=f"{module} is not installed")
+    with torchvision_hidden():
+        pytest.importorskip(module, reason=f"{module} is not installed")
 
 
 def spec_of(scheduler) -> ScheduleSpec:
