@@ -53,8 +53,7 @@ class TrainingPlan:
             object.__setattr__(self, name, value)
 
 
-FIELDS = ("dataset_size", "batch_size", "runner", "devices", "grad_accum", "epochs", "max_steps", "drop_last",
-          "warmup", "interval", "frequency", "split_batches", "version")
+FIELDS = tuple(f.name for f in dataclasses.fields(TrainingPlan))
 WHOLE = ("dataset_size", "batch_size", "devices", "grad_accum", "frequency")
 
 
