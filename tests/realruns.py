@@ -190,28 +190,41 @@ def loop_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps=None
 # ---------------------------------------------------------------- Hugging Face Trainer
 
 
-def hf_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps=None, grad_accum=1, drop_last=False,
-           warmup=None) -> RealRun:
-    """``transformers.Trainer`` on CPU; ``scheduler`` ``("hf:<type>", kwargs)`` lets the Trainer make it."""
+def hf_run(*, dataset_size, batch_size, scheduler, devices=1, epochs=None, max_steps=None, grad_accum=1,
+           drop_last=False, warmup=None) -> RealRun:
+    """``transformers.Trainer`` on ``devices`` CPU processes; ``scheduler`` ``("hf:<type>", kwargs)`` lets the
+    Trainer make it."""
+    params = dict(dataset_size=dataset_size, batch_size=batch_size, scheduler=scheduler, epochs=epochs,
+                  max_steps=max_steps, grad_accum=grad_accum, drop_last=drop_last, warmup=warmup)
+    import transformers.trainer  # noqa: F401 - imported once here, not in each forked process
+
+    result = _hf_train(params) if devices == 1 else launch(_hf_train, params, devices)
+    return RealRun(result["lrs"], result["epochs"], result["first_batches"], result["scheduler_calls"],
+                   result["calls_seen"], {k: result[k] for k in ("max_steps", "warmup_steps")})
+
+
+def _hf_train(params: dict) -> dict:
+    """One process of a Trainer run; what it recorded, as plain data."""
     from transformers import Trainer, TrainerCallback, TrainingArguments
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
-    name, sched_kwargs = scheduler
+    name, sched_kwargs = params["scheduler"]
     own = name.startswith("hf:")
     with tempfile.TemporaryDirectory() as out:
         args = TrainingArguments(
-            output_dir=out, use_cpu=True, per_device_train_batch_size=batch_size, gradient_accumulation_steps=grad_accum,
-            num_train_epochs=epochs if epochs is not None else 3.0, max_steps=max_steps or -1, learning_rate=LR,
-            dataloader_drop_last=drop_last, warmup_steps=warmup or 0, report_to=[], save_strategy="no",
-            logging_strategy="no", disable_tqdm=True, lr_scheduler_type=name[3:] if own else "linear",
+            output_dir=out, use_cpu=True, per_device_train_batch_size=params["batch_size"],
+            gradient_accumulation_steps=params["grad_accum"], num_train_epochs=params["epochs"] or 3.0,
+            max_steps=params["max_steps"] or -1, learning_rate=LR, dataloader_drop_last=params["drop_last"],
+            warmup_steps=params["warmup"] or 0, report_to=[], save_strategy="no", logging_strategy="no",
+            disable_tqdm=True, lr_scheduler_type=name[3:] if own else "linear",
             lr_scheduler_kwargs=dict(sched_kwargs) if own else {}, seed=0,
         )
         model = Tiny()
         optimizers = (None, None)
         if not own:
             optimizer = torch.optim.SGD(model.parameters(), lr=LR)
-            optimizers = (optimizer, make_scheduler(optimizer, scheduler))
+            optimizers = (optimizer, make_scheduler(optimizer, params["scheduler"]))
         epoch = {"now": 0}
 
         class Epochs(TrainerCallback):
@@ -221,25 +234,27 @@ def hf_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps=None, 
             def on_epoch_end(self, args, state, control, **kw):
                 epoch.setdefault("first_batches", model.calls)
 
-        trainer = Trainer(model=model, args=args, train_dataset=dataset(dataset_size), optimizers=optimizers,
-                          callbacks=[Epochs()])
-        recorder = {}
+        trainer = Trainer(model=model, args=args, train_dataset=dataset(params["dataset_size"]),
+                          optimizers=optimizers, callbacks=[Epochs()])
+        seen = {}
         create_scheduler = trainer.create_scheduler
 
         def hooked(num_training_steps, optimizer=None):
             made = create_scheduler(num_training_steps=num_training_steps, optimizer=optimizer)
             inner = trainer.optimizer.optimizer if hasattr(trainer.optimizer, "optimizer") else trainer.optimizer
-            recorder["r"] = Recorder(inner, lambda: epoch["now"])
-            recorder["r"].count_steps(made)
-            recorder["max_steps"] = num_training_steps
+            seen["recorder"] = Recorder(inner, lambda: epoch["now"])
+            seen["recorder"].count_steps(made)
+            seen["max_steps"] = num_training_steps
             return made
 
         trainer.create_scheduler = hooked
         with contextlib.redirect_stdout(io.StringIO()):  # its closing metrics
             trainer.train()
-    record = recorder["r"]
-    return RealRun(record.lrs, record.epochs, epoch.get("first_batches", model.calls), record.scheduler_calls,
-                   record.calls_seen, {"max_steps": recorder["max_steps"], "warmup_steps": trainer.args.get_warmup_steps(recorder["max_steps"])})
+    record = seen["recorder"]
+    return {"lrs": record.lrs, "epochs": record.epochs, "first_batches": epoch.get("first_batches", model.calls),
+            "scheduler_calls": record.scheduler_calls, "calls_seen": record.calls_seen,
+            "max_steps": seen["max_steps"], "warmup_steps": trainer.args.get_warmup_steps(seen["max_steps"]),
+            "processes": trainer.args.world_size, "rank": trainer.args.process_index}
 
 
 # ---------------------------------------------------------------- Lightning
@@ -293,16 +308,12 @@ def lightning_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps
 # ---------------------------------------------------------------- accelerate, several processes
 
 
-def _accelerate_worker(params: dict, out_dir: str) -> None:
+def _accelerate_train(params: dict) -> dict:
     """One process of an accelerate run: the accumulation idiom of accelerate's docs."""
     from accelerate import Accelerator
-    from accelerate.state import AcceleratorState, GradientState
     from accelerate.utils import DataLoaderConfiguration
     from torch.utils.data import DataLoader
 
-    # a forked process inherits the parent's singletons (e.g. from an HF Trainer run): start afresh
-    AcceleratorState._reset_state(reset_partial_state=True)
-    GradientState._reset_state()
     accelerator = Accelerator(gradient_accumulation_steps=params["grad_accum"], cpu=True,
                               dataloader_config=DataLoaderConfiguration(split_batches=params["split_batches"]))
     processes = accelerator.num_processes
@@ -329,26 +340,46 @@ def _accelerate_worker(params: dict, out_dir: str) -> None:
                 break
         first_batches = batches if first_batches is None else first_batches
         epoch += 1
-    result = {"lrs": record.lrs, "epochs": record.epochs, "first_batches": first_batches,
-              "scheduler_calls": record.scheduler_calls, "calls_seen": record.calls_seen, "processes": processes}
-    with open(os.path.join(out_dir, f"rank{accelerator.process_index}.json"), "w") as fh:
-        json.dump(result, fh)
+    return {"lrs": record.lrs, "epochs": record.epochs, "first_batches": first_batches,
+            "scheduler_calls": record.scheduler_calls, "calls_seen": record.calls_seen,
+            "processes": processes, "rank": accelerator.process_index}
 
 
 def accelerate_run(*, dataset_size, batch_size, scheduler, devices=2, epochs=None, max_steps=None, grad_accum=1,
                    drop_last=False, split_batches=False) -> RealRun:
-    """accelerate on ``devices`` CPU processes (gloo); every rank must see the same lrs; rank 0's are returned."""
-    from accelerate import debug_launcher
-
+    """accelerate's accumulation idiom on ``devices`` CPU processes (gloo)."""
     params = dict(dataset_size=dataset_size, batch_size=batch_size, scheduler=scheduler, epochs=epochs,
                   max_steps=max_steps, grad_accum=grad_accum, drop_last=drop_last, split_batches=split_batches)
-    with tempfile.TemporaryDirectory() as out:
-        debug_launcher(_accelerate_worker, args=(params, out), num_processes=devices)
-        ranks = [json.load(open(os.path.join(out, f"rank{r}.json"))) for r in range(devices)]
-    assert all(r["processes"] == devices for r in ranks), "accelerate did not start the processes asked for"
-    assert all(r["lrs"] == ranks[0]["lrs"] for r in ranks), "the processes' lrs differ"
-    first = ranks[0]
+    first = launch(_accelerate_train, params, devices)
     return RealRun(first["lrs"], first["epochs"], first["first_batches"], first["scheduler_calls"], first["calls_seen"])
+
+
+def _process(train, params: dict, out_dir: str) -> None:
+    """What each launched process runs: ``train(params)``, its result written as ``rank<i>.json``."""
+    from accelerate.state import AcceleratorState, GradientState
+
+    # a forked process inherits the parent's singletons (e.g. from a one-process Trainer run): start afresh
+    AcceleratorState._reset_state(reset_partial_state=True)
+    GradientState._reset_state()
+    result = train(params)
+    with open(os.path.join(out_dir, f"rank{result['rank']}.json"), "w") as fh:
+        json.dump(result, fh)
+
+
+def launch(train, params: dict, devices: int) -> dict:
+    """``train(params)`` on ``devices`` CPU processes (``accelerate.debug_launcher``: gloo); every rank must
+    have made the same optimizer steps with the same lrs; rank 0's result is returned."""
+    from accelerate import debug_launcher
+
+    with tempfile.TemporaryDirectory() as out:
+        debug_launcher(_process, args=(train, params, out), num_processes=devices)
+        ranks = []
+        for rank in range(devices):
+            with open(os.path.join(out, f"rank{rank}.json")) as fh:
+                ranks.append(json.load(fh))
+    assert all(r["processes"] == devices for r in ranks), "the processes asked for did not all start"
+    assert all(r["lrs"] == ranks[0]["lrs"] for r in ranks), "the processes' lrs differ"
+    return ranks[0]
 
 
 RUNS = {"loop": loop_run, "hf-trainer": hf_run, "lightning": lightning_run, "accelerate": accelerate_run}

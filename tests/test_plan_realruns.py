@@ -73,6 +73,8 @@ HF_CASES = [
     (("hf:linear", {}), dict(dataset_size=30, batch_size=4, grad_accum=2, max_steps=20, warmup=0.25)),
     (COSINE, dict(dataset_size=50, batch_size=8, grad_accum=3, epochs=2, drop_last=True)),
     (HALVING, dict(dataset_size=21, batch_size=2, grad_accum=4, epochs=0.7)),
+    (("hf:cosine", {}), dict(devices=2, dataset_size=100, batch_size=8, grad_accum=3, epochs=2.5, warmup=0.2)),
+    (COSINE, dict(devices=3, dataset_size=50, batch_size=4, grad_accum=2, epochs=2, drop_last=True)),
 ]
 
 
