@@ -260,15 +260,31 @@ def _hf_train(params: dict) -> dict:
 # ---------------------------------------------------------------- Lightning
 
 
-def lightning_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps=None, grad_accum=1,
+def lightning_run(*, dataset_size, batch_size, scheduler, devices=1, epochs=None, max_steps=None, grad_accum=1,
                   drop_last=False, interval="step", frequency=1) -> RealRun:
-    """A ``pytorch_lightning.Trainer`` on one CPU device, the scheduler configured with ``interval``/``frequency``."""
+    """A ``pytorch_lightning.Trainer`` on ``devices`` CPU processes (DDP over gloo), the scheduler configured
+    with ``interval``/``frequency``."""
+    import pytorch_lightning  # noqa: F401 - imported once here, not in each forked process
+
+    params = dict(dataset_size=dataset_size, batch_size=batch_size, scheduler=scheduler, devices=devices,
+                  epochs=epochs, max_steps=max_steps, grad_accum=grad_accum, drop_last=drop_last,
+                  interval=interval, frequency=frequency)
+    result = _lightning_train(params) if devices == 1 else launch(_lightning_train, params, devices)
+    return RealRun(result["lrs"], result["epochs"], result["first_batches"], result["scheduler_calls"],
+                   result["calls_seen"], {k: result[k] for k in ("num_training_batches", "estimated_stepping_batches")})
+
+
+def _lightning_train(params: dict) -> dict:
+    """One process of a Lightning run; what it recorded, as plain data."""
     import pytorch_lightning as pl
     from torch.utils.data import DataLoader
 
     logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
     logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
-    state: dict = {}
+    devices, state = params["devices"], {}
+    if devices > 1:  # launched with the process group made: tell Lightning which process this is
+        rank = str(torch.distributed.get_rank())
+        os.environ.update(LOCAL_RANK=rank, RANK=rank, NODE_RANK="0")
 
     class Module(pl.LightningModule):
         def __init__(self):
@@ -283,26 +299,29 @@ def lightning_run(*, dataset_size, batch_size, scheduler, epochs=None, max_steps
 
         def configure_optimizers(self):
             optimizer = torch.optim.SGD(self.parameters(), lr=LR)
-            name, kwargs = scheduler  # "estimated_stepping_batches" as a value: Lightning's own count of the run
+            name, kwargs = params["scheduler"]  # "estimated_stepping_batches" as a value: Lightning's own count
             kwargs = {k: self.trainer.estimated_stepping_batches if v == "estimated_stepping_batches" else v
                       for k, v in dict(kwargs).items()}
             sched = make_scheduler(optimizer, (name, kwargs))
             state["recorder"] = Recorder(optimizer, lambda: self.trainer.current_epoch)
             state["recorder"].count_steps(sched)
-            return {"optimizer": optimizer,
-                    "lr_scheduler": {"scheduler": sched, "interval": interval, "frequency": frequency}}
+            return {"optimizer": optimizer, "lr_scheduler": {"scheduler": sched, "interval": params["interval"],
+                                                              "frequency": params["frequency"]}}
 
-    loader = DataLoader(dataset(dataset_size), batch_size=batch_size, drop_last=drop_last)
+    loader = DataLoader(dataset(params["dataset_size"]), batch_size=params["batch_size"], drop_last=params["drop_last"])
     with tempfile.TemporaryDirectory() as root:
-        trainer = pl.Trainer(accelerator="cpu", devices=1, max_epochs=epochs if epochs is not None else -1,
-                             max_steps=max_steps or -1, accumulate_grad_batches=grad_accum, logger=False,
-                             enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False,
-                             default_root_dir=root, num_sanity_val_steps=0)
+        trainer = pl.Trainer(accelerator="cpu", devices=devices, strategy="ddp" if devices > 1 else "auto",
+                             max_epochs=params["epochs"] if params["epochs"] is not None else -1,
+                             max_steps=params["max_steps"] or -1, accumulate_grad_batches=params["grad_accum"],
+                             logger=False, enable_checkpointing=False, enable_progress_bar=False,
+                             enable_model_summary=False, default_root_dir=root, num_sanity_val_steps=0)
         trainer.fit(Module(), loader)
     record = state["recorder"]
-    return RealRun(record.lrs, record.epochs, state["first_batches"], record.scheduler_calls, record.calls_seen,
-                   {"num_training_batches": trainer.num_training_batches,
-                    "estimated_stepping_batches": trainer.estimated_stepping_batches})
+    return {"lrs": record.lrs, "epochs": record.epochs, "first_batches": state["first_batches"],
+            "scheduler_calls": record.scheduler_calls, "calls_seen": record.calls_seen,
+            "num_training_batches": trainer.num_training_batches,
+            "estimated_stepping_batches": trainer.estimated_stepping_batches,
+            "processes": trainer.world_size, "rank": trainer.global_rank}
 
 
 # ---------------------------------------------------------------- accelerate, several processes

@@ -95,6 +95,8 @@ LIGHTNING_CASES = [
     dict(dataset_size=45, batch_size=4, grad_accum=4, max_steps=7, drop_last=True),
     dict(dataset_size=30, batch_size=4, grad_accum=3, epochs=5, interval="epoch"),
     dict(dataset_size=30, batch_size=4, grad_accum=3, epochs=5, interval="epoch", frequency=2),
+    dict(devices=2, dataset_size=100, batch_size=8, grad_accum=3, epochs=2, frequency=2),  # DDP: DistributedSampler
+    dict(devices=3, dataset_size=70, batch_size=4, grad_accum=2, epochs=2, drop_last=True),
 ]
 
 
