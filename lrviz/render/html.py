@@ -80,9 +80,9 @@ def _curve(trace, values, offset: int, span: float, name: str, what: str, steps:
         x[0], x[-1] = offset * span, (offset + len(values)) * span
         style["line"] = dict(style.get("line", {}), shape="hvh")
     shown = values[keep]
-    return dict(type="scatter", mode="lines", x=x.tolist(), y=shown.tolist(), text=formatter(None)(shown),
-                customdata=_where(trace, rows), name=name,
-                hovertemplate=f"%{{customdata}}<br>{what} %{{text}}<extra>%{{fullData.name}}</extra>", **style)
+    return {"type": "scatter", "mode": "lines", "x": x.tolist(), "y": shown.tolist(), "text": formatter(None)(shown),
+            "customdata": _where(trace, rows), "name": name,
+            "hovertemplate": f"%{{customdata}}<br>{what} %{{text}}<extra>%{{fullData.name}}</extra>", **style}
 
 
 def _panels(traces: Sequence, layout: str) -> list[list]:
