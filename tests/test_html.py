@@ -71,7 +71,7 @@ def test_values_are_plain_json_equal_to_the_table_and_to_torch(cli, tmp_path):
 
 
 def test_decimated_pages_keep_exact_values_of_real_rows(tmp_path):
-    trace = trace_of("cosine:T_max=1000", steps=300_000)
+    trace = trace_of("cosine:T_max=1000", steps=60_000)
     path = save_html([trace], tmp_path / "big.html")
     (curve,), _ = page_figure(path)
     kept = rows_of(curve)
@@ -82,6 +82,14 @@ def test_decimated_pages_keep_exact_values_of_real_rows(tmp_path):
     assert rows == sorted(set(rows))
     assert {0, trace.steps - 1, int(values.argmin()), int(values.argmax())} <= set(rows)
     assert path.stat().st_size < 8e6
+
+
+def test_a_resumed_schedule_starts_at_its_step(cli, tmp_path):
+    spec = "step:step_size=3,gamma=0.5,last_epoch=9"
+    (curve,), _ = page_figure(save_html([trace_of(spec, steps=6)], tmp_path / "resumed.html"))
+    _, cells = table(cli, spec, "--steps", 6)
+    assert rows_of(curve) == [(int(step), float(text), text) for step, text in cells]
+    assert curve["x"][0] == 10 and curve["x"][-1] == 16 and curve["customdata"][1] == "step 10"
 
 
 def test_hover_names_step_and_epoch(tmp_path):

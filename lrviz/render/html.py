@@ -54,6 +54,8 @@ def _where(trace, rows) -> list[str]:
         return [f"{trace.unit} {r}" for r in rows.tolist()]
     if trace.unit == "step":
         return [f"step {r} · epoch {r / per_epoch:.4f}".rstrip("0").rstrip(".") for r in rows.tolist()]
+    if per_epoch == 1:
+        return [f"epoch {r} · step {r}" for r in rows.tolist()]
     return [f"epoch {r} · steps {r * per_epoch}–{(r + 1) * per_epoch - 1}" for r in rows.tolist()]
 
 
