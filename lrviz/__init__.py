@@ -5,7 +5,8 @@ Importing lrviz imports no torch; the first simulation does.
 
 from .errors import LrvizError
 from .spec import ScheduleSpec, SchedulerSpec, load_yaml_specs, parse_inline
+from .render.api import plot
 from .simulate import Trace, simulate
 
-__all__ = ["LrvizError", "ScheduleSpec", "SchedulerSpec", "Trace", "load_yaml_specs", "parse_inline", "simulate"]
+__all__ = ["LrvizError", "ScheduleSpec", "SchedulerSpec", "Trace", "load_yaml_specs", "parse_inline", "plot", "simulate"]
 __version__ = "0.1.0"
