@@ -188,7 +188,26 @@ def build(spec: ScheduleSpec) -> Built:
     if metrics is not None:
         step = scheduler.step
         advance = lambda t: step(metrics[t])  # noqa: E731
+    if spec.interval == "fraction":
+        advance = fractional_epochs(scheduler, loaded, spec, drive.advance is None and metrics is None)
     return Built(optimizer, scheduler, loaded, kwargs, steps, advance, metrics=metrics, start=start)
+
+
+def fractional_epochs(scheduler, loaded: Loaded, spec: ScheduleSpec, steps_itself: bool):
+    """``interval: fraction``: the loop calls ``scheduler.step(t / steps_per_epoch)`` before iteration t
+    (torch's documented per-iteration use of CosineAnnealingWarmRestarts): called here for t = 0,
+    then ``advance(t)`` makes the call before iteration t + 1."""
+    import inspect
+
+    if not steps_itself or "epoch" not in inspect.signature(scheduler.step).parameters:
+        raise LrvizError(f"interval fraction calls scheduler.step(epoch) with a fractional epoch; "
+                         f"{loaded.name}.step() takes no epoch", field="interval")
+    if not spec.steps_per_epoch:
+        raise LrvizError("steps_per_epoch is needed by interval fraction: the iterations that make an epoch",
+                         field="steps_per_epoch")
+    per_epoch, step = spec.steps_per_epoch, scheduler.step
+    step(0)
+    return lambda t: step((t + 1) / per_epoch)
 
 
 def steps_with_metric(scheduler) -> bool:

@@ -100,4 +100,4 @@ def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | Non
     notes = tuple(note for note in [built.loaded.past_the_end(built.kwargs, steps, built.start)] if note)
     metrics = None if built.metrics is None else np.array(built.metrics, dtype=float)
     return Trace(spec.label, lrs, momenta, title=call, spec=spec, metrics=metrics, start=built.start,
-                 unit=spec.interval, steps_per_epoch=spec.steps_per_epoch, notes=notes)
+                 unit="epoch" if spec.interval == "epoch" else "step", steps_per_epoch=spec.steps_per_epoch, notes=notes)

@@ -13,7 +13,7 @@ from ..errors import LrvizError
 from ..literals import parse_value
 from .model import DEFAULT_LR, ScheduleSpec, SchedulerSpec
 from .inline import parse_inline
-from .validate import interval_name, positive_number, step_count, suggest
+from .validate import interval_name, positive_number, step_count, suggest, warmup_length
 
 #: the most nodes a YAML file may expand to through anchors and aliases (a "billion laughs" guard)
 MAX_YAML_NODES = 100_000
@@ -21,7 +21,7 @@ MAX_YAML_BYTES = 1_000_000
 YAML_SUFFIXES = (".yaml", ".yml")
 TOP_LEVEL_KEYS = (
     "name", "description", "source", "lr", "optimizer", "steps", "steps_per_epoch",
-    "interval", "scheduler", "metrics", "schedules",
+    "interval", "scheduler", "metrics", "warmup", "warmup_start", "training", "schedules",
 )
 OPTIMIZER_KEYS = ("type", "lr", "momentum", "param_groups", "betas", "weight_decay", "nesterov", "dampening")
 
@@ -221,6 +221,15 @@ def spec_from_mapping(data: dict, default_label: str, where: str) -> ScheduleSpe
         spec.steps_per_epoch = positive_number(data["steps_per_epoch"], "steps_per_epoch", integer=True)
     if data.get("interval") is not None:
         spec.interval = interval_name(data["interval"], f"'interval' in {where}")
+    if data.get("warmup") is not None:
+        spec.warmup = warmup_length(data["warmup"])
+    if data.get("warmup_start") is not None:
+        spec.warmup_start = positive_number(data["warmup_start"], "warmup_start")
+    if data.get("training") is not None:
+        if not isinstance(data["training"], dict):
+            raise LrvizError(f"'training' in {where} must be a mapping like {{runner: hf-trainer, dataset_size: 1000, "
+                             f"batch_size: 8, epochs: 3}}, not a {type(data['training']).__name__}")
+        spec.training = dict(data["training"])
     return spec
 
 
