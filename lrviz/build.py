@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import contracts
-from .argtypes import convert, type_name
+from .argtypes import convert, per_group, type_name
 from .errors import LrvizError
 from .notices import warn
 from .registry import Drive, Entry, horizon, resolve
@@ -80,14 +80,20 @@ def without_deprecated(entry: Entry, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def convert_args(entry: Entry, args: dict[str, Any], optimizer) -> dict[str, Any]:
-    """Check names against the signature and convert each value to its type."""
+    """Check names against the signature and convert each value to its type (or a list of one per
+    param group, where torch takes that: lrviz.pergroup)."""
+    from .pergroup import check_lengths, per_group_args
+
     args = without_deprecated(entry, args)
     check_names(entry, args)
     kwargs = {}
+    grouped = per_group_args(entry.target)
     for key, value in args.items():
         info = entry.arg(key)
+        hint = per_group(info.hint) if key in grouped else info.hint
         children = nested_specs(entry.name, key, type_name(info.hint), value)
-        kwargs[key] = convert(value, info.hint, key) if children is None else _build_children(children, optimizer)
+        kwargs[key] = convert(value, hint, key) if children is None else _build_children(children, optimizer)
+    check_lengths(entry.name, kwargs, grouped, len(optimizer.param_groups))
     return kwargs
 
 
