@@ -120,15 +120,19 @@ def refuse_unusable(lrs: np.ndarray, call: str, start: int = 0) -> None:
                          f"arguments, but no optimizer can use an lr that is negative or not finite")
 
 
-def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | None = None) -> Trace:
-    """Build and step the schedule ``spec`` describes; ``progress(rows_done, rows)`` hears how far it is."""
+def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | None = None, *,
+                  make: Callable | None = None) -> Trace:
+    """Build and step the schedule ``spec`` describes; ``progress(rows_done, rows)`` hears how far it is.
+
+    ``make(spec)`` builds the objects to step (default lrviz.build.build; lrviz.resume passes one
+    that resumes them from a checkpoint)."""
     import numpy as np
 
     from .build import TORCH_REFUSALS, build, call_text
 
     with torch_quiet():
         warnings.simplefilter("ignore", FutureWarning)  # e.g. timm's PlateauLRScheduler: "deprecated"
-        built = build(spec)
+        built = (make or build)(spec)
         steps = built.steps
         if steps > MAX_STEPS:
             raise LrvizError(f"{built.entry.name} runs for {steps:,} steps; lrviz records at most {MAX_STEPS:,}: "
