@@ -38,7 +38,7 @@ def resumed_build(spec: ScheduleSpec, k: int):
     of the uninterrupted run at the end of step ``k`` loaded; it continues from step ``k + 1``."""
     from torch.optim import Optimizer
 
-    from .build import build
+    from .build import TORCH_REFUSALS, build
 
     whole = build(spec)
     row = k - whole.start
@@ -51,11 +51,15 @@ def resumed_build(spec: ScheduleSpec, k: int):
     whole.optimizer.step()
     for t in range(row + 1):
         whole.advance(t)
-    optimizer_state, scheduler_state = copy.deepcopy(
-        (_undecorated(Optimizer.state_dict)(whole.optimizer), whole.scheduler.state_dict()))
     fresh = build(spec)
-    _undecorated(Optimizer.load_state_dict)(fresh.optimizer, optimizer_state)
-    fresh.scheduler.load_state_dict(scheduler_state)
+    try:
+        optimizer_state, scheduler_state = copy.deepcopy(
+            (_undecorated(Optimizer.state_dict)(whole.optimizer), whole.scheduler.state_dict()))
+        _undecorated(Optimizer.load_state_dict)(fresh.optimizer, optimizer_state)
+        fresh.scheduler.load_state_dict(scheduler_state)
+    except (*TORCH_REFUSALS, copy.Error) as exc:
+        raise LrvizError(f"{whole.entry.name}: saving and loading its state_dict() fails: "
+                         f"{exc or type(exc).__name__}") from None
     advance = fresh.advance
     return dataclasses.replace(fresh, steps=whole.steps - row - 1, advance=lambda t: advance(t + row + 1),
                                start=k + 1, metrics=None if fresh.metrics is None else fresh.metrics[row + 1:])

@@ -203,3 +203,21 @@ def test_timm_and_hugging_face_resume_from_state_dict(text, library, make, advan
 def test_resume_step_must_leave_a_step():
     with pytest.raises(LrvizError, match="resume_at 59 is outside 0..58"):
         resumed_trace(spec_of("cosine:T_max=25"), 59)
+
+
+def test_a_checkpoint_that_cannot_round_trip_fails_with_the_reason(tmp_path, cli):
+    """A scheduler whose state_dict() holds what cannot be copied (here a generator): real training could
+    not restore it either, so the state_dict() line fails, saying why, and the last_epoch line still runs."""
+    module = tmp_path / "odd_sched.py"
+    module.write_text(
+        "import torch\n\n"
+        "class Odd(torch.optim.lr_scheduler.StepLR):\n"
+        "    def __init__(self, optimizer, step_size, last_epoch=-1):\n"
+        "        self.pending = (i for i in range(3))\n"
+        "        super().__init__(optimizer, step_size, last_epoch=last_epoch)\n")
+    code, out, err = cli("check", "--sched", f"{module}:Odd", "--step_size", 3, "--steps", 20, "--resume-at", 5)
+    assert code == 1, err
+    assert "resume at 5: state_dict()" in out and "saving and loading its state_dict() fails" in out
+    assert "generator" in out
+    line = next(line for line in out.splitlines() if line.startswith("resume at 5: state_dict()") and "FAIL" in line)
+    assert line
