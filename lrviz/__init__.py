@@ -3,9 +3,10 @@
 Importing lrviz imports no torch; the first simulation does.
 """
 
+from .api import simulate
 from .errors import LrvizError
 from .spec import ScheduleSpec, SchedulerSpec, load_yaml_specs, parse_inline
-from .simulate import Trace, simulate
+from .trace import Trace
 
 __all__ = ["LrvizError", "ScheduleSpec", "SchedulerSpec", "Trace", "load_yaml_specs", "parse_inline", "simulate"]
 __version__ = "0.1.0"

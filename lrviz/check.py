@@ -8,7 +8,7 @@ Three checks, each on freshly built objects, each comparing two ways torch offer
    holds (seed 003's pitfall: its plots called ``get_lr()`` after ``step()``);
 3. **resume at K**, two ways, each vs the uninterrupted run from step K+1 on:
    ``state_dict()``: the optimizer's and scheduler's ``state_dict()`` saved at the end of step K and
-   loaded into a freshly built pair, as training resumes from a checkpoint (lrviz.resume);
+   loaded into a freshly built pair, as training resumes from a checkpoint (lrviz.simulation.resume);
    ``last_epoch=K``: a scheduler rebuilt with ``last_epoch=K`` on an optimizer holding the groups of
    the uninterrupted run at that point (``lr``, ``initial_lr``, ...), where torch supports that
    (not SequentialLR, whose ``last_epoch`` does not reach its children).
@@ -58,10 +58,11 @@ class Report:
 
 def check_spec(spec: ScheduleSpec, resume_at: list[int] | None = None, rtol: float = DEFAULT_RTOL) -> Report:
     """Run the three checks on ``spec``; ``resume_at`` lists the K to resume at (default: the middle)."""
-    from .build import TORCH_REFUSALS, build, call_text
+    from .simulation.build import build, call_text
+    from .simulation.refusals import REFUSALS, raised_outside_lrviz
 
     if not rtol >= 0:
-        raise LrvizError(f"--rtol must be >= 0, got {rtol}")
+        raise LrvizError(f"rtol must be >= 0, got {rtol}", field="rtol")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         built = build(spec)
@@ -70,14 +71,17 @@ def check_spec(spec: ScheduleSpec, resume_at: list[int] | None = None, rtol: flo
             resume_at = [first + max(0, (steps - 2) // 2)]
         for k in resume_at:
             if not first <= k <= first + steps - 2:
-                raise LrvizError(f"--resume-at {k} is outside {first}..{first + steps - 2} (it must leave a step to continue)")
+                raise LrvizError(f"resume_at {k} is outside {first}..{first + steps - 2} (it must leave a step to continue)",
+                                 field="resume_at")
         try:
             results = [closed_form_check(spec, rtol), get_lr_check(spec, rtol)]
             for k in resume_at:
                 results += [state_dict_check(spec, k, rtol), last_epoch_check(spec, k, rtol)]
-        except TORCH_REFUSALS as exc:
-            raise LrvizError(f"{built.entry.name}: {exc or type(exc).__name__}") from None
-    return Report(spec.label, call_text(built.entry.name, built.kwargs), steps, tuple(results))
+        except REFUSALS as exc:
+            if not raised_outside_lrviz(exc):
+                raise
+            raise LrvizError(f"{built.loaded.name}: {exc or type(exc).__name__}") from None
+    return Report(spec.label, call_text(built.loaded.name, built.kwargs), steps, tuple(results))
 
 
 def walk(built, steps: int) -> Iterator[int]:
@@ -116,23 +120,23 @@ def compare(name: str, actual: list[list[float]], expected: list[list[float]], r
 
 def closed_form_check(spec: ScheduleSpec, rtol: float) -> CheckResult:
     """Recursive ``step()`` vs ``_get_closed_form_lr()`` at every row."""
-    from .build import build
+    from .simulation.build import build
 
     name = "step() vs closed form"
     built = build(spec)
     if not hasattr(built.scheduler, "_get_closed_form_lr"):
-        return CheckResult(name, NOT_APPLICABLE, note=f"{built.entry.name} has no _get_closed_form_lr() in torch")
+        return CheckResult(name, NOT_APPLICABLE, note=f"{built.loaded.name} has no _get_closed_form_lr() in torch")
     held, closed = [], []
     for _ in walk(built, built.steps):
         held.append(group_lrs(built.optimizer))
         closed.append([float(v) for v in built.scheduler._get_closed_form_lr()])
     return compare(name, held, closed, rtol, built.start,
-                   note=f"{built.entry.name}._get_closed_form_lr() at each last_epoch, as step(epoch) uses it")
+                   note=f"{built.loaded.name}._get_closed_form_lr() at each last_epoch, as step(epoch) uses it")
 
 
 def get_lr_check(spec: ScheduleSpec, rtol: float) -> CheckResult:
     """``get_lr()`` called between steps vs what the optimizer holds."""
-    from .build import build
+    from .simulation.build import build
 
     name = "get_lr() vs optimizer"
     built = build(spec)
@@ -142,7 +146,7 @@ def get_lr_check(spec: ScheduleSpec, rtol: float) -> CheckResult:
         try:
             told.append([float(v) for v in built.scheduler.get_lr()])
         except (NotImplementedError, AttributeError, TypeError):
-            return CheckResult(name, NOT_APPLICABLE, note=f"{built.entry.name} has no get_lr() of its own")
+            return CheckResult(name, NOT_APPLICABLE, note=f"{built.loaded.name} has no get_lr() of its own")
     result = compare(name, told, held, rtol, built.start, below=DIFFERS)
     note = ("get_lr() is only right inside step(): read get_last_lr() or param_groups (lrviz does)"
             if result.status == DIFFERS else "get_lr() happens to equal the lr in use at every step")
@@ -151,9 +155,9 @@ def get_lr_check(spec: ScheduleSpec, rtol: float) -> CheckResult:
 
 def state_dict_check(spec: ScheduleSpec, k: int, rtol: float) -> CheckResult:
     """Save both ``state_dict()`` at the end of step ``k``, load them into fresh objects and continue."""
-    from .build import build
-    from .resume import resumed_trace, unresumable_reason
-    from .simulate import simulate_spec
+    from .simulation.build import build
+    from .simulation.record import simulate_spec
+    from .simulation.resume import resumed_trace, unresumable_reason
 
     name = f"resume at {k}: state_dict()"
     reason = unresumable_reason(build(spec).scheduler)
@@ -170,18 +174,18 @@ def state_dict_check(spec: ScheduleSpec, k: int, rtol: float) -> CheckResult:
 
 def last_epoch_check(spec: ScheduleSpec, k: int, rtol: float) -> CheckResult:
     """Rebuild at ``last_epoch=k`` from the uninterrupted run's param groups and continue."""
-    from .build import Built, build, build_scheduler, make_optimizer
+    from .simulation.build import Built, build, build_scheduler, make_optimizer
 
     name = f"resume at {k}: last_epoch={k}"
     entry_spec = spec.scheduler
     if "last_epoch" in entry_spec.args:
         return CheckResult(name, NOT_APPLICABLE, note="the spec already sets last_epoch: remove it to check resuming")
     whole = build(spec)
-    if whole.entry.arg("last_epoch") is None:
-        return CheckResult(name, NOT_APPLICABLE, note=f"{whole.entry.name} takes no last_epoch")
+    if whole.loaded.arg("last_epoch") is None:
+        return CheckResult(name, NOT_APPLICABLE, note=f"{whole.loaded.name} takes no last_epoch")
     if hasattr(whole.scheduler, "_schedulers"):
         return CheckResult(name, NOT_APPLICABLE, note=(
-            f"torch cannot resume {whole.entry.name} with last_epoch: it moves its own counter, not its "
+            f"torch cannot resume {whole.loaded.name} with last_epoch: it moves its own counter, not its "
             f"children's, which start again from their own step 0; resume it from state_dict()"))
     lrs, saved = [], None
     for t in walk(whole, whole.steps):
@@ -192,11 +196,11 @@ def last_epoch_check(spec: ScheduleSpec, k: int, rtol: float) -> CheckResult:
     for group, state in zip(optimizer.param_groups, saved):
         group.update(state)
     resumed_spec = SchedulerSpec(entry_spec.type, {**entry_spec.args, "last_epoch": k})
-    scheduler, entry, kwargs = build_scheduler(resumed_spec, optimizer)
-    drive = entry.drive(scheduler, kwargs, spec).advance if entry.drive else None
-    rebuilt = Built(optimizer, scheduler, entry, kwargs, whole.steps - k - 1, drive)
+    scheduler, loaded, kwargs = build_scheduler(resumed_spec, optimizer)
+    drive = loaded.drive(scheduler, kwargs, spec).advance if loaded.drive else None
+    rebuilt = Built(optimizer, scheduler, loaded, kwargs, whole.steps - k - 1, drive)
     continued = [group_lrs(optimizer) for _ in walk(rebuilt, rebuilt.steps)]
-    note = (f"{entry.name}(last_epoch={k}) on the groups held at step {k + 1} (lr, initial_lr, ...), "
+    note = (f"{loaded.name}(last_epoch={k}) on the groups held at step {k + 1} (lr, initial_lr, ...), "
             f"vs steps {k + 1}..{whole.steps - 1}")
     return compare(name, continued, lrs[k + 1:], rtol, k + 1, note=note)
 

@@ -50,11 +50,11 @@ class _Imports:
 
 def python_code(spec: ScheduleSpec) -> str:
     """The snippet for ``spec`` (see the module doc); an LrvizError where plain torch cannot say it."""
-    from .build import OPTIMIZERS, make_optimizer
-    from .simulate import simulate_spec
+    from .simulation.build import OPTIMIZERS, make_optimizer
+    from .simulation.record import simulate_spec
 
     trace = simulate_spec(spec)  # validates everything, and gives the rows, metrics and first step
-    stepped_by_timm = _entry(spec.scheduler).drive is not None
+    stepped_by_timm = _loaded(spec.scheduler).drive is not None
     imports = _Imports()
     # nested schedulers are built on a throwaway optimizer while their arguments are converted
     scheduler = _scheduler_call(spec.scheduler, imports, make_optimizer(spec))
@@ -69,22 +69,22 @@ def python_code(spec: ScheduleSpec) -> str:
     return "\n".join([*imports.lines, "", *body])
 
 
-def _entry(scheduler: SchedulerSpec):
-    from .registry import resolve
+def _loaded(scheduler: SchedulerSpec):
+    from .catalog import find, load
 
-    return resolve(scheduler.type)
+    return load(find(scheduler.type))
 
 
 def _scheduler_call(scheduler: SchedulerSpec, imports: _Imports, optimizer) -> str:
     """``lr_scheduler.CosineAnnealingLR(optimizer, T_max=20)``, children written inline."""
-    from .argtypes import type_name
-    from .build import child_specs, convert_args
+    from .catalog.arguments import child_specs
+    from .simulation.build import convert_args
 
-    entry = _entry(scheduler)
-    kwargs = convert_args(entry, scheduler.args, optimizer)
-    parts = ["optimizer" if _takes_optimizer_first(entry.target) else "optimizer=optimizer"]
+    loaded = _loaded(scheduler)
+    kwargs = convert_args(loaded, scheduler.args, optimizer)
+    parts = ["optimizer" if _takes_optimizer_first(loaded.target) else "optimizer=optimizer"]
     for key, value in kwargs.items():
-        hint = type_name(entry.arg(key).hint)
+        hint = loaded.arg(key).type
         if _is_scheduler(value) or (isinstance(value, list) and value and all(map(_is_scheduler, value))):
             children = child_specs(scheduler.args[key], hint.startswith("list"), key)
             if isinstance(children, list):
@@ -94,7 +94,7 @@ def _scheduler_call(scheduler: SchedulerSpec, imports: _Imports, optimizer) -> s
                 parts.append(f"{key}={_scheduler_call(children, imports, optimizer)}")
         else:
             parts.append(f"{key}={_literal(value, imports)}")
-    return f"{_callee(entry, scheduler.type, imports)}({', '.join(parts)})"
+    return f"{_callee(loaded, scheduler.type, imports)}({', '.join(parts)})"
 
 
 def _takes_optimizer_first(target) -> bool:
@@ -115,15 +115,15 @@ def _indent(text: str) -> str:
     return "\n".join(INDENT + line for line in text.splitlines())
 
 
-def _callee(entry, written: str, imports: _Imports) -> str:
+def _callee(loaded, written: str, imports: _Imports) -> str:
     """How the snippet names the scheduler class or function, importing it."""
-    target = entry.target
-    if entry.source == "torch":
+    target = loaded.target
+    if loaded.facts.source == "torch":
         imports.need("from torch.optim import lr_scheduler")
         return f"lr_scheduler.{target.__name__}"
-    if entry.source == "custom":
+    if loaded.facts.source == "custom":
         return _user_object(written, imports)
-    if entry.source == "timm":  # every class lrviz knows is exported there
+    if loaded.facts.source == "timm":  # every class lrviz knows is exported there
         imports.need(f"from timm.scheduler import {target.__name__}")
         return target.__name__
     imports.need(f"from {target.__module__} import {target.__name__}")
@@ -204,7 +204,7 @@ def _params(spec: ScheduleSpec) -> list[str]:
 
 def _resume_entries(spec: ScheduleSpec) -> list[dict]:
     """What lrviz adds to each group to resume at ``last_epoch=K`` (empty dicts when not resuming)."""
-    from .build import make_optimizer, prepare_resume, resume_epoch
+    from .simulation.build import make_optimizer, prepare_resume, resume_epoch
 
     groups = len(spec.param_groups) or 1
     if resume_epoch(spec.scheduler) is None:
@@ -249,7 +249,7 @@ def _timm_loop(spec: ScheduleSpec, rows: int) -> list[str]:
     if spec.metrics is not None:
         from pprint import pformat
 
-        from .metrics import metric_source
+        from .simulation.metrics import metric_source
 
         values = metric_source(spec.metrics).values(rows - 1)
         lines += ["# the metric each row ends with (what lrviz fed; in training, your validation loss)",

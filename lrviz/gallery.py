@@ -52,7 +52,7 @@ def render_item(item: GalleryItem, out_dir: Path) -> None:
     from .output import write_atomically
     from .render.png import make_figure, save_figure
     from .render.table import table_lines
-    from .simulate import simulate_spec
+    from .simulation.record import simulate_spec
     from .spec import load_yaml_specs
 
     traces = [simulate_spec(spec) for spec in load_yaml_specs(item.config)]

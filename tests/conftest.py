@@ -38,6 +38,25 @@ def torch_loop(cls, kwargs: dict, steps: int, lr: float = 0.1, groups: list[dict
     return out
 
 
+class LiveEntry:
+    """A scheduler as its library has it (lrviz.catalog's live read: name, target, args with type
+    hints, aliases, doc), and the source it comes from."""
+
+    def __init__(self, source: str, live):
+        self.source, self.live = source, live
+
+    def __getattr__(self, name):
+        return getattr(self.live, name)
+
+
+def live_entries(source: str | None = None) -> list[LiveEntry]:
+    """Every scheduler of every installed source (or of ``source``), read live, not from the cache."""
+    from lrviz.catalog.sources import SOURCES
+
+    return [LiveEntry(s.name, live) for s in SOURCES if s.installed() and source in (None, s.name)
+            for live in s.module().schedulers().values()]
+
+
 @pytest.fixture
 def cli():
     """Invoke the lrviz CLI in-process; returns (exit_code, stdout, stderr)."""

@@ -123,7 +123,7 @@ def test_a_write_error_is_a_usage_error_without_leftovers(existing):
 def test_a_closed_pipe_ends_quietly():
     lrviz = f"{sys.executable} -m lrviz"
     result = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", f"{lrviz} table cosine:T_max=20 --steps 60000 | head -3"],
+        ["bash", "-o", "pipefail", "-c", f"{lrviz} table cosine:T_max=60000 --steps 60000 | head -3"],
         capture_output=True, text=True, timeout=120,
     )
     assert result.stdout.splitlines()[0] == "step,lr" and len(result.stdout.splitlines()) == 3

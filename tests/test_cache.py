@@ -1,4 +1,4 @@
-"""lrviz.cache: the facts it keeps on disk are the registry's, and a stale or unwritable cache is never used."""
+"""lrviz.catalog.cache: the facts it keeps on disk are the libraries', and a stale or unwritable cache is never used."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ import json
 
 import pytest
 
-from lrviz import cache
-from lrviz.registry import all_entries
+from lrviz.catalog import all_facts, cache, find
+from lrviz.catalog.sources import BY_NAME, SOURCES
+
+
+def live_facts(source=None):
+    """Every scheduler's facts read from the installed libraries themselves, not from a cache."""
+    return [f for s in SOURCES if s.installed() and source in (None, s.name) for f in cache.read_live(s)]
 
 
 @pytest.fixture
@@ -22,28 +27,29 @@ def fresh(tmp_path, monkeypatch):
 def reads(monkeypatch) -> list[str]:
     """The sources read live (by importing the library) from now on."""
     seen = []
-    live = cache._read_live
-    monkeypatch.setattr(cache, "_read_live", lambda source: seen.append(source) or live(source))
+    live = cache.read_live
+    monkeypatch.setattr(cache, "read_live", lambda source: seen.append(source.name) or live(source))
     return seen
 
 
 def test_cached_facts_are_the_registry_facts(fresh, monkeypatch):
-    live = [cache.facts_of(entry) for entry in all_entries()]
-    assert cache.all_facts() == live  # read live, then written
+    live = live_facts()
+    assert all_facts() == live  # read live, then written
     assert {p.name for p in fresh.iterdir()} == {"torch.json", "timm.json", "hf.json"}
     cache.source_facts.cache_clear()
     seen = reads(monkeypatch)
-    assert cache.all_facts() == live  # read back from the files
+    assert all_facts() == live  # read back from the files
     assert seen == []
 
 
 def test_a_changed_install_or_reader_is_read_again(fresh, monkeypatch):
     cache.source_facts("torch")
     cache.source_facts.cache_clear()
+    expected = tuple(live_facts("torch"))
     seen = reads(monkeypatch)
-    key = cache.cache_key("torch")
+    key = cache.cache_key(BY_NAME["torch"])
     monkeypatch.setattr(cache, "cache_key", lambda source: [*key[:-1], "another reader"])
-    assert cache.source_facts("torch") == tuple(cache.facts_of(e) for e in all_entries() if e.source == "torch")
+    assert cache.source_facts("torch") == expected
     assert seen == ["torch"]
     assert json.loads((fresh / "torch.json").read_text())["key"][-1] == "another reader"
 
@@ -52,7 +58,7 @@ def test_a_changed_install_or_reader_is_read_again(fresh, monkeypatch):
 def test_a_damaged_file_is_read_again(fresh, monkeypatch, damage):
     (fresh / "torch.json").write_text(damage)
     seen = reads(monkeypatch)
-    assert cache.find("cosine").name == "CosineAnnealingLR"
+    assert find("cosine").name == "CosineAnnealingLR"
     assert seen == ["torch"]
 
 
@@ -62,10 +68,12 @@ def test_an_unwritable_directory_only_costs_time(tmp_path, monkeypatch):
     monkeypatch.setenv("LRVIZ_CACHE_DIR", str(blocker / "cache"))  # cannot be created
     cache.source_facts.cache_clear()
     try:
-        assert cache.find("step").name == "StepLR"
+        assert find("step").name == "StepLR"
     finally:
         cache.source_facts.cache_clear()
 
 
-def test_a_users_class_is_left_to_loading(fresh):
-    assert cache.find("tests/fixtures/my_lr.py:ScaledStepLR") is None
+def test_a_users_class_is_read_from_its_code_not_cached(fresh):
+    facts = find("tests/fixtures/my_lr.py:ScaledStepLR")
+    assert (facts.source, facts.location) == ("custom", "tests/fixtures/my_lr.py:ScaledStepLR")
+    assert {p.name for p in fresh.iterdir()} <= {"torch.json"}

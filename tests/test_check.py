@@ -115,7 +115,7 @@ def test_cli_prints_a_plain_table_and_exits_1_on_failure(cli):
 
 
 def test_cli_passes_on_a_consistent_schedule(cli):
-    code, out, err = cli("check", "--sched", "cosine", "--T_max", 20, "--resume-at", 50)
+    code, out, err = cli("check", "--sched", "cosine", "--T_max", 20, "--steps", 100, "--resume-at", 50)
     assert code == 0, err
     assert "step() vs closed form" in out and "differs" in out and "resume at 50: last_epoch=50" in out
     assert "resume at 50: state_dict()" in out

@@ -131,7 +131,7 @@ def test_yaml_set_overrides_and_string_floats(cli, tmp_path):
     (["plot", "--sched", "cosine"], "CosineAnnealingLR needs T_max"),
     (["table", "cosine:T_max=twenty"], "T_max must be an integer, got 'twenty'"),
     (["table", "cyclic:base_lr=0.1,max_lr=0.2,mode=tri"], "mode must be one of 'triangular', 'triangular2', 'exp_range'"),
-    (["table", "cosine:T_max=3", "--format", "xls"], "unknown --format 'xls' (valid: csv, md, latex, json)"),
+    (["table", "cosine:T_max=3", "--format", "xls"], "--format 'xls' is not a table format (valid: csv, md, latex, json)"),
     (["plot", "cosine:T_max=3", "-o", "x.gif"], "use one of .png, .svg, .pdf"),
     (["table", "missing.yaml"], "no such file: missing.yaml"),
 ])

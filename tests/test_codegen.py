@@ -20,7 +20,7 @@ import yaml
 
 from lrviz.codegen import python_code
 from lrviz.spec import load_yaml_specs
-from lrviz.units import in_unit
+from lrviz.trace.units import in_unit
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = sorted((ROOT / "configs").glob("*.yaml"))
@@ -30,7 +30,7 @@ CONFIGS = sorted((ROOT / "configs").glob("*.yaml"))
 def timm_importable():
     """``from timm.scheduler import X`` working as it does where timm imports: here timm's package
     ``__init__`` fails (torchvision is broken), so the snippet gets lrviz's stub-loaded ``timm.scheduler``."""
-    from lrviz.peers.timm import scheduler_module
+    from lrviz.catalog.sources.timm_source import scheduler_module
 
     module = scheduler_module()
     package = types.ModuleType("timm")
@@ -166,7 +166,7 @@ def test_timm_snippet_runs_as_a_standalone_script(cli, tmp_path):
     """The snippet as a script; a preamble stands in for ``import timm`` here (see timm_importable)."""
     args = ["timm:cosine:t_initial=5,warmup_t=1,warmup_lr_init=1e-4", "--steps-per-epoch", "3", "--steps", "14"]
     _, snippet, _ = cli("code", *args)
-    preamble = ("import sys, types\nfrom lrviz.peers.timm import scheduler_module\n"
+    preamble = ("import sys, types\nfrom lrviz.catalog.sources.timm_source import scheduler_module\n"
                 "module = scheduler_module()\nsys.modules['timm'] = types.ModuleType('timm')\n"
                 "sys.modules['timm.scheduler'] = sys.modules['timm'].scheduler = module\n")
     script = tmp_path / "train.py"

@@ -6,11 +6,11 @@ import shlex
 
 import pytest
 
-from lrviz.argtypes import type_name
-from lrviz.catalog import example_command
-from lrviz.registry import all_entries
+from lrviz.catalog.introspect import type_name
+from lrviz.catalog.examples import example_command
+from conftest import live_entries
 
-ENTRIES = all_entries()
+ENTRIES = live_entries()
 IDS = [entry.name for entry in ENTRIES]
 
 

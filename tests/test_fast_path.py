@@ -15,13 +15,14 @@ import pytest
 import torch
 
 import lrviz
-from lrviz import optimizers
-from lrviz.build import OPTIMIZERS, build
-from lrviz.catalog import entries, example_spec
-from lrviz.optimizers import dummy_optimizer_class
+from lrviz.simulation import optimizers
+from lrviz.simulation.build import OPTIMIZERS, build
+from lrviz.catalog import all_facts
+from lrviz.catalog.examples import example_spec
+from lrviz.simulation.optimizers import dummy_optimizer_class
 from lrviz.spec import specs_from_tokens
 
-EXAMPLES = {entry.name: example_spec(entry) for entry in entries()}
+EXAMPLES = {entry.name: example_spec(entry) for entry in all_facts()}
 TWO_GROUPS = [{"lr": 0.1}, {"lr": 0.02}]
 
 
@@ -110,7 +111,8 @@ def test_simulating_imports_no_torch_dynamo():
 
 
 def test_torch_is_imported_without_collector_passes_and_its_objects_frozen():
-    code = ("import gc, sys, lrviz\n"
+    code = ("import gc, sys, lrviz, lrviz.startup\n"
+            "lrviz.startup.enable_cli_tricks()\n"
             "lrviz.simulate('cosine:T_max=5')\n"
             "print(gc.isenabled(), gc.get_freeze_count() > 100_000, 'torch' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

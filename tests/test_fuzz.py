@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from lrviz.argtypes import type_name
+from lrviz.catalog.introspect import type_name
 from lrviz.cli import app
-from lrviz.registry import TORCH_ALIASES, torch_entries
-from lrviz.spec import TOP_LEVEL_KEYS
+from lrviz.catalog.sources.torch_source import ALIASES as TORCH_ALIASES
+from lrviz.catalog.sources.torch_source import schedulers as torch_entries
+from lrviz.spec.yamlfile import TOP_LEVEL_KEYS
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -120,7 +120,7 @@ def timm_epoch_values(lr: float, epochs: int, **kwargs) -> list[float]:
 
     Seed 002 calls ``get_epoch_values(epoch)``; timm 1.x renamed it ``_get_values(epoch, on_epoch=True)``.
     """
-    from lrviz.peers.timm import scheduler_module
+    from lrviz.catalog.sources.timm_source import scheduler_module
 
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=lr)
     scheduler = scheduler_module().StepLRScheduler(optimizer, **kwargs)
@@ -133,7 +133,7 @@ def timm_train_py(lr: float, rows: int, updates_per_epoch: int = 1, rows_are_epo
     """timm's train.py by hand, with the scheduler its create_scheduler_v2 makes of ``scheduler_args``:
     ``step_update(num_updates)`` after every update, ``step(epoch + 1)`` after every epoch; the lr read
     before each update (or before each epoch's first update with ``rows_are_epochs``)."""
-    from lrviz.peers.timm import scheduler_module
+    from lrviz.catalog.sources.timm_source import scheduler_module
 
     param = torch.nn.Parameter(torch.ones(2))
     optimizer = torch.optim.SGD([param], lr=lr)

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from typer._coercion import build_runtime_param
 from typer.main import get_command
 
-from lrviz.build import build
+from lrviz.simulation.build import build
 from lrviz.cli import app
 from lrviz.errors import LrvizError
-from lrviz.plainvalues import PlainValues, skip_pydantic
+from lrviz.startup.typer_plain import PlainValues, skip_pydantic
 from lrviz.spec import specs_from_tokens
 
 HEAVY = ("torch", "numpy", "matplotlib", "timm", "transformers", "pydantic")
@@ -98,14 +98,19 @@ PARAMS = [param for command in [get_command(app), *get_command(app).commands.val
                                           st.lists(st.text(max_size=5), max_size=3).map(tuple), st.booleans(),
                                           st.sampled_from(["x.png", "out/a.svg", "-", "", "."])))
 def test_plain_values_coerce_as_typer_does(param, value):
-    """lrviz.plainvalues skips pydantic only where typer's own coercion gives the same value or message."""
+    """lrviz.startup.typer_plain skips pydantic only where typer's own coercion gives the same value or message."""
+    from unittest.mock import patch
+
+    import lrviz.startup
+
     def outcome(runtime):
         try:
             return "value", runtime.coerce(value, param=param, ctx=None)
         except Exception as exc:  # noqa: BLE001 - the message is the outcome
             return "error", type(exc).__name__, str(exc)
 
-    skip_pydantic([param])
+    with patch.object(lrviz.startup, "_cli", True):  # the command line's tricks on
+        skip_pydantic([param])
     ours = param._runtime_param
     assert isinstance(ours, PlainValues)
     assert outcome(ours) == outcome(build_runtime_param(param.type_descriptor))

@@ -58,7 +58,7 @@ def test_figure_has_a_labelled_momentum_panel():
     assert lr_ax.get_ylabel() == "learning rate" and momentum_ax.get_ylabel() == "momentum"
     assert np.array_equal(momentum_ax.get_lines()[0].get_ydata()[:-1], trace.momenta[0])
     adam = lrviz.simulate("onecycle:max_lr=0.1,total_steps=50").spec.with_overrides(optimizer="adam")
-    from lrviz.simulate import simulate_spec
+    from lrviz.simulation.record import simulate_spec
 
     assert "beta" in make_figure([simulate_spec(adam)], momentum=True).axes[1].get_ylabel()
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from lrviz.peers import NAMESPACES, namespace_of
-from lrviz.registry import all_entries
+from lrviz.catalog import all_facts
+from lrviz.catalog.sources import SOURCES, namespace_of
+
+NAMESPACES = [s.namespace for s in SOURCES if s.namespace]
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = {"timm": "timm", "hf": "transformers"}
@@ -44,14 +46,14 @@ def test_missing_library_names_the_extra(cli, absent, tmp_path, namespace, spec)
     assert err == (f"lrviz: error: {namespace}: schedulers need {PACKAGES[namespace]}, which is not installed: "
                    f"pip install \"lrviz[{namespace}]\"\n")
     assert not (tmp_path / "x.png").exists()
-    assert not any(e.source == namespace for e in all_entries())
+    assert not any(e.source == namespace for e in all_facts())
 
 
 @pytest.mark.parametrize("namespace", NAMESPACES)
 def test_installed_peers_are_listed(namespace):
     if importlib.util.find_spec(PACKAGES[namespace]) is None:
         pytest.skip(f"{PACKAGES[namespace]} is not installed")
-    listed = [e for e in all_entries() if e.source == namespace]
+    listed = [e for e in all_facts() if e.source == namespace]
     assert listed and all(e.name.startswith(f"{namespace}:") for e in listed)
     assert all(namespace_of(e.name) == namespace for e in listed)
 

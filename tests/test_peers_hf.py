@@ -66,10 +66,10 @@ def get_scheduler(name: str):
 def test_every_get_scheduler_name_is_known_and_tested():
     from transformers.optimization import TYPE_TO_SCHEDULER_FUNCTION
 
-    from lrviz.peers import entries
+    from lrviz.catalog.sources.hf_source import schedulers
 
     names = {f"hf:{kind.value}" for kind in TYPE_TO_SCHEDULER_FUNCTION}
-    assert set(entries("hf")) == names
+    assert set(schedulers()) == names
     assert {f"hf:{name}" for name, _ in CASES + METRIC_CASES} == names
 
 
@@ -137,7 +137,7 @@ def test_hf_errors_are_one_line(cli):
 def test_peer_and_torch_side_by_side(cli):
     """The numbers behind `lrviz compare hf:linear:... cosine:T_max=100`: one column each, each exact."""
     hf_spec = "hf:linear:num_warmup_steps=10,num_training_steps=100"
-    code, out, err = cli("table", hf_spec, "cosine:T_max=100")
+    code, out, err = cli("table", hf_spec, "cosine:T_max=100", "--steps", "100")
     assert code == 0, err
     header, *rows = csv.reader(out.strip().splitlines())
     assert header == ["step", hf_spec, "cosine:T_max=100"] and len(rows) == 100

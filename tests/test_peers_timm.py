@@ -20,6 +20,7 @@ pytestmark = pytest.mark.skipif(importlib.util.find_spec("timm") is None, reason
 
 import lrviz  # noqa: E402
 from lrviz.spec import ScheduleSpec, SchedulerSpec, inline_text  # noqa: E402
+from conftest import live_entries  # noqa: E402
 
 CASES = [
     ("step", {"decay_t": 5, "decay_rate": 0.5}),
@@ -51,7 +52,7 @@ ROWS = 60
 @pytest.fixture(scope="module")
 def timm_scheduler():
     """timm's ``timm.scheduler`` package (loaded as lrviz loads it: ``import timm`` fails beside a CPU torch)."""
-    from lrviz.peers.timm import scheduler_module
+    from lrviz.catalog.sources.timm_source import scheduler_module
 
     return scheduler_module()
 
@@ -122,12 +123,11 @@ def test_timm_loads_from_the_installed_package_without_its_init(timm_scheduler):
 
 
 def test_every_timm_scheduler_is_known_and_tested(timm_scheduler):
-    from lrviz.peers import entries
 
     base = timm_scheduler.scheduler.Scheduler
     classes = {getattr(timm_scheduler, a) for a in dir(timm_scheduler)
                if inspect.isclass(getattr(timm_scheduler, a)) and issubclass(getattr(timm_scheduler, a), base)}
-    known = entries("timm")
+    known = {entry.name: entry for entry in live_entries("timm")}
     assert {e.target for e in known.values()} == classes - {base}
     assert {f"timm:{name}" for name, _ in CASES} == set(known)
     for entry in known.values():
@@ -248,10 +248,10 @@ def test_timm_argument_errors_are_one_line(cli):
 
 
 def test_class_names_are_accepted(timm_scheduler):
-    from lrviz.registry import resolve
+    from lrviz.catalog import find, load
 
-    assert resolve("timm:StepLRScheduler") is resolve("TIMM:step")
-    assert resolve("timm:cosinelrscheduler").target is timm_class(timm_scheduler, "cosine")
+    assert find("timm:StepLRScheduler") is find("TIMM:step")
+    assert load(find("timm:cosinelrscheduler")).target is timm_class(timm_scheduler, "cosine")
 
 
 @settings(max_examples=30, deadline=None)

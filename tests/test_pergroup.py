@@ -11,9 +11,9 @@ from torch.optim import lr_scheduler as L
 import lrviz
 from conftest import torch_loop
 from lrviz.errors import LrvizError
-from lrviz.pergroup import per_group_args
-from lrviz.registry import torch_entries
-from lrviz.simulate import simulate_spec
+from lrviz.catalog.sources.torch_source import schedulers
+from lrviz.simulation.pergroup import per_group_args
+from lrviz.simulation.record import simulate_spec
 from lrviz.spec import load_yaml_specs, specs_from_tokens
 
 #: what torch 2.13's constructors hand to _format_param or check against len(optimizer.param_groups)
@@ -49,7 +49,7 @@ def momenta_loop(make, steps: int, groups: list[dict], key: str = "momentum", **
 
 
 def test_detection_finds_exactly_what_torch_formats_per_group():
-    found = {name: set(per_group_args(e.target)) for name, e in torch_entries().items() if per_group_args(e.target)}
+    found = {name: set(per_group_args(s.target)) for name, s in schedulers().items() if per_group_args(s.target)}
     assert found == TORCH_PER_GROUP
 
 

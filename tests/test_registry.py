@@ -1,4 +1,4 @@
-"""The registry is read from the installed torch: nothing torch exports is missing."""
+"""The catalog reads torch's schedulers from the installed torch: nothing torch exports is missing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ import pytest
 from torch.optim import lr_scheduler
 
 from lrviz.errors import LrvizError
-from lrviz.registry import TORCH_ALIASES, resolve, torch_entries
+from lrviz.catalog import find, load
+from lrviz.catalog.sources.torch_source import ALIASES as TORCH_ALIASES
+from lrviz.catalog.sources.torch_source import schedulers as torch_entries
+
+
+def resolve(name):
+    return load(find(name))
 
 
 def exported_scheduler_classes() -> set[str]:

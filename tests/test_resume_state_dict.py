@@ -13,8 +13,8 @@ from torch.optim import lr_scheduler as L
 
 from lrviz.check import NOT_APPLICABLE, OK, check_spec
 from lrviz.errors import LrvizError
-from lrviz.resume import resumed_trace
-from lrviz.simulate import simulate_spec
+from lrviz.simulation.record import simulate_spec
+from lrviz.simulation.resume import resumed_trace
 from lrviz.spec import specs_from_tokens
 
 STEPS = 60
@@ -170,7 +170,7 @@ def test_momentum_and_param_groups_come_back_from_the_optimizer_state(tmp_path):
 
 
 def timm_cosine(o):
-    from lrviz.peers.timm import scheduler_module
+    from lrviz.catalog.sources.timm_source import scheduler_module
 
     return scheduler_module().CosineLRScheduler(o, t_initial=30, warmup_t=3, warmup_lr_init=1e-4)
 

@@ -12,7 +12,7 @@ from hypothesis.extra.numpy import arrays
 from torch.optim import lr_scheduler
 
 from conftest import torch_loop
-from lrviz.stats import statistics
+from lrviz.trace.stats import statistics
 
 
 def rise_end(values) -> int:

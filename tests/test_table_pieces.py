@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lrviz.render.table import ROWS_PER_PIECE, table_lines
-from lrviz.simulate import Trace
+from lrviz.trace import Trace
 
 ROWS = 2 * ROWS_PER_PIECE + 123
 

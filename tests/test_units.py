@@ -9,7 +9,7 @@ from torch.optim import lr_scheduler
 
 import lrviz
 from lrviz.errors import LrvizError
-from lrviz.units import in_unit
+from lrviz.trace.units import in_unit
 
 PER_EPOCH = [
     ("StepLR", {"step_size": 3, "gamma": 0.5}),
@@ -73,7 +73,7 @@ def test_momentum_is_converted_with_the_lr(tmp_path):
 
 def test_converting_without_steps_per_epoch_is_a_clear_error():
     trace = lrviz.simulate("cosine:T_max=10")
-    with pytest.raises(LrvizError, match="give steps_per_epoch .* to show it in epochs"):
+    with pytest.raises(LrvizError, match="set steps_per_epoch to show it in epochs"):
         in_unit(trace, "epoch")
 
 

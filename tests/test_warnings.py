@@ -63,7 +63,7 @@ def test_a_peer_warning_reaches_the_cli_user_once(cli):
 
 
 def test_a_cli_run_of_every_torch_scheduler_says_nothing_on_stderr(cli):
-    for spec in ["cosine:T_max=5", "step:step_size=2", "sgdr:T_0=3", "onecycle:max_lr=0.1,total_steps=20",
+    for spec in ["cosine:T_max=12", "step:step_size=2", "sgdr:T_0=3", "onecycle:max_lr=0.1,total_steps=20",
                  "cyclic:base_lr=0.01,max_lr=0.1,step_size_up=3", "plateau:patience=0",
                  "lambda:lr_lambda='0.9 ** epoch'", "sequential:schedulers=[linear,cosine(T_max=5)],milestones=[3]"]:
         code, out, err = cli("table", spec, "--steps", "12", *(["--metrics", "1,1,1,1,1,1,1,1,1,1,1"] if "plateau" in spec else []))

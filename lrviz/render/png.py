@@ -19,6 +19,13 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 LINESTYLES = ("-", (0, (5, 2)), (0, (6, 2, 1, 2)), (0, (1, 1.5)), (0, (10, 2, 2, 2, 2, 2)), (0, (3, 1)))
 
 
+def check_layout(layout: str) -> str:
+    """``layout`` if it is one of LAYOUTS; an LrvizError listing them otherwise."""
+    if layout not in LAYOUTS:
+        raise LrvizError(f"layout '{layout}' is not a layout (valid: {', '.join(LAYOUTS)})", field="layout")
+    return layout
+
+
 def series_label(trace, group: int) -> str:
     return trace.label if trace.groups == 1 else f"{trace.label} (group {group})"
 
@@ -54,14 +61,13 @@ def draw(ax, traces: Sequence, log: bool = False, *, unit: str | None = None, va
          first_style: int = 0, solid: bool = False) -> None:
     """Draw each trace's lr (``values="momentum"``: its momentum) per group as a step curve, x in
     ``unit``\\ s (default: the traces' own): the value is constant during a step."""
-    from ..units import axis_label, common_unit, row_span
+    from ..trace.trace import require_momenta
+    from ..trace.units import axis_label, common_unit, row_span
 
     unit = common_unit(traces, unit)
     style = first_style
     for trace in traces:
-        data = trace.lrs if values == "lr" else trace.momenta
-        if data is None:
-            raise LrvizError(f"'{trace.label}': its optimizer holds no momentum to show")
+        data = trace.lrs if values == "lr" else require_momenta([trace])[0].momenta
         for g in range(trace.groups):
             step_curve(ax, trace.start, data[g], row_span(trace, unit), linewidth=1.8,
                        label=series_label(trace, g), **curve_style(style, solid))
@@ -77,7 +83,7 @@ def draw(ax, traces: Sequence, log: bool = False, *, unit: str | None = None, va
 
 def add_other_unit_axis(ax, traces: Sequence, unit: str | None = None) -> None:
     """A secondary x axis on top in the other unit (epochs over steps, or steps over epochs), when known."""
-    from ..units import axis_label, common_unit, shared_steps_per_epoch
+    from ..trace.units import axis_label, common_unit, shared_steps_per_epoch
 
     per_epoch = shared_steps_per_epoch(traces)
     if not per_epoch:
@@ -96,7 +102,7 @@ def draw_metrics(ax, traces: Sequence, unit: str | None = None) -> None:
     """
     import numpy as np
 
-    from ..units import common_unit, row_span
+    from ..trace.units import common_unit, row_span
 
     unit = common_unit(traces, unit)
     fed = [t for t in traces if t.metrics is not None]
@@ -167,10 +173,9 @@ def make_figure(traces: Sequence, *, log: bool = False, title: str | None = None
     """
     from matplotlib.figure import Figure
 
-    from ..units import common_unit
+    from ..trace.units import common_unit
 
-    if layout not in LAYOUTS:
-        raise LrvizError(f"unknown --layout '{layout}' (valid: {', '.join(LAYOUTS)})")
+    check_layout(layout)
     unit = common_unit(traces, unit)
     panels = [list(traces)] if layout == "overlay" else [[t] for t in traces]
     rows, columns = _grid(len(panels))

@@ -4,7 +4,7 @@ Rows are formatted ROWS_PER_PIECE at a time from the numpy arrays, so ten millio
 out without ever being held as text.
 
 >>> import numpy as np
->>> from lrviz.simulate import Trace
+>>> from lrviz.trace import Trace
 >>> print("".join(table_lines([Trace("a", np.array([[0.1, 0.05]]))], "md")), end="")
 | step | lr |
 |---:|---:|
@@ -26,6 +26,13 @@ ROW_SYNTAX = {"csv": ("", ",", "\n", ""), "md": ("| ", " | ", " |\n", ""),
 ROWS_PER_PIECE = 1 << 14
 
 
+def check_format(fmt: str) -> str:
+    """``fmt`` if it is a table format; an LrvizError listing them otherwise."""
+    if fmt not in FORMATS:
+        raise LrvizError(f"format '{fmt}' is not a table format (valid: {', '.join(FORMATS)})", field="format")
+    return fmt
+
+
 def column_names(traces: Sequence, momentum: bool = False) -> list[str]:
     """``lr`` for one series; ``lr_g0, lr_g1`` for groups; the labels for several schedules;
     then, with ``momentum``, ``momentum`` (or ``beta1``) columns named alike."""
@@ -44,10 +51,9 @@ def table_series(traces: Sequence, momentum: bool = False) -> list:
     lrs = [t.lrs[g] for t in traces for g in range(t.groups)]
     if not momentum:
         return lrs
-    missing = next((t for t in traces if t.momenta is None), None)
-    if missing is not None:
-        raise LrvizError(f"--momentum: the optimizer of '{missing.label}' holds no momentum or betas")
-    return lrs + [t.momenta[g] for t in traces for g in range(t.groups)]
+    from ..trace.trace import require_momenta
+
+    return lrs + [t.momenta[g] for t in require_momenta(traces) for g in range(t.groups)] + [t.momenta[g] for t in traces for g in range(t.groups)]
 
 
 def pick_rows(total: int, every: int | None = None, at: Sequence[int] | None = None,
@@ -55,15 +61,15 @@ def pick_rows(total: int, every: int | None = None, at: Sequence[int] | None = N
     """The row indices ``--every K`` or ``--at a,b,c`` select out of ``total`` rows numbered from ``first``
     (a schedule resumed with ``last_epoch=K`` starts at step K+1; ``--at`` names step numbers)."""
     if every is not None and at is not None:
-        raise LrvizError("use --every or --at, not both")
+        raise LrvizError("every and at pick rows two ways: give one of them", field="every")
     if at is not None:
         bad = [t for t in at if not first <= t < first + total]
         if bad:
-            raise LrvizError(f"--at {bad[0]} is outside the schedule's steps {first}..{first + total - 1}")
+            raise LrvizError(f"at {bad[0]} is outside the schedule's steps {first}..{first + total - 1}", field="at")
         return [t - first for t in at]
     if every is not None:
         if every < 1:
-            raise LrvizError(f"--every must be at least 1, got {every}")
+            raise LrvizError(f"every must be at least 1, got {every}", field="every")
         return range(0, total, every)
     return range(total)
 
@@ -87,13 +93,13 @@ def formatter(digits: int | None):
     if digits is None:
         return lambda values: list(map(float.__repr__, values.tolist()))
     if not 1 <= digits <= 17:
-        raise LrvizError(f"--digits must be between 1 and 17, got {digits}")
+        raise LrvizError(f"digits must be between 1 and 17, got {digits}", field="digits")
     return lambda values: list(map(f"{{:.{digits}g}}".format, values.tolist()))
 
 
 def column_stats(names: Sequence[str], series: Sequence) -> dict[str, dict]:
     """The statistics of each whole column (whatever rows are shown), keyed by column name."""
-    from ..stats import statistics
+    from ..trace.stats import statistics
 
     return {name: statistics(values).as_dict() for name, values in zip(names, series)}
 
@@ -135,10 +141,9 @@ def table_lines(traces: Sequence, fmt: str = "csv", rows: Sequence[int] | None =
     """Yield the table's text in pieces, each ending in a newline; ``progress(rows_done, rows)``
     hears after each piece how far the rows are. The first column counts steps or epochs: the
     traces' unit (lrviz.units; mixed ones are shown in steps)."""
-    from ..units import to_common_unit
+    from ..trace.units import to_common_unit
 
-    if fmt not in FORMATS:
-        raise LrvizError(f"unknown table format '{fmt}' (valid: {', '.join(FORMATS)})")
+    check_format(fmt)
     traces = to_common_unit(traces)
     columns = [traces[0].unit, *column_names(traces, momentum)]
     series = table_series(traces, momentum)

@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from ..notices import warn
-from ..stats import number, statistics, summary_lines
+from ..trace.stats import number, statistics, summary_lines
 
 UNICODE_BLOCKS = " ▁▂▃▄▅▆▇█"
 ASCII_BLOCKS = " .:-=+*#@"

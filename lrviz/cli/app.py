@@ -1,0 +1,125 @@
+"""The typer application and its error handling: every usage or spec error is one line and exit 2."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import LrvizError
+from ..notices import one_line, shown_once
+from ..startup.typer_plain import skip_pydantic
+
+try:  # newer typer vendors click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer on plain click
+    from click.exceptions import ClickException
+
+
+def flag_of(field: str) -> str:
+    """The command-line flag of a library field: ``steps_per_epoch`` -> ``--steps-per-epoch``."""
+    return "--" + field.replace("_", "-")
+
+
+def message_of(exc: LrvizError) -> str:
+    """The error's message in the command line's words: a leading field name becomes its flag.
+
+    >>> message_of(LrvizError("steps must be > 0, got 0", field="steps"))
+    '--steps must be > 0, got 0'
+    """
+    text = str(exc)
+    if exc.field and text.startswith(exc.field):
+        return flag_of(exc.field) + text[len(exc.field):]
+    return text
+
+
+def fail(message: str, code: int = 2):
+    """Print ``lrviz: error: message`` on stderr, on one line, and exit."""
+    print(f"lrviz: error: {one_line(message)}", file=sys.stderr)
+    sys.exit(code)
+
+
+def quiet_stdout() -> None:
+    """The reader of stdout (e.g. ``head``) has gone: send what is left to /dev/null, so the
+    interpreter's final flush cannot fail, and stop quietly as other Unix tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under CliRunner)
+        pass
+
+
+def escape_unencodable_output() -> None:
+    """Text the output encoding cannot hold (a Chinese label with ``PYTHONIOENCODING=ascii``) is
+    written as ``\\u4f59`` escapes instead of ending lrviz with a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+class LrvizGroup(TyperGroup):
+    """Every usage or spec error becomes one line on stderr and exit code 2."""
+
+    def parse_args(self, ctx, args):
+        skip_pydantic(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            skip_pydantic(command.get_params(ctx))
+        return name, command, rest
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            quiet_stdout()
+            return 0
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        escape_unencodable_output()
+        try:
+            with shown_once():
+                rv = super().main(args=args, prog_name=prog_name or "lrviz", complete_var=complete_var,
+                                  standalone_mode=False, **extra)
+        except LrvizError as exc:
+            fail(message_of(exc))
+        except ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                sys.exit(0)
+            message = exc.format_message()
+            if message.startswith("No such command") and "Did you mean" not in message:
+                message += f" (commands: {', '.join(self.commands)})"
+            fail(message, exc.exit_code)
+        except typer.Abort:
+            fail("aborted", 1)
+        if standalone_mode:
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
+
+
+def show_version(value: bool) -> None:
+    if value:
+        print(f"lrviz {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    cls=LrvizGroup,
+    name="lrviz",
+    help="See the learning rate your optimizer gets at every step: plot, tabulate and check schedulers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True,
+                                      help="Print lrviz's version and exit.")) -> None:
+    """See the learning rate your optimizer gets at every step: plot, tabulate and check schedulers."""

@@ -1,0 +1,1 @@
+"""One module per lrviz command; importing one registers it on ``lrviz.cli.app.app``."""

@@ -1,0 +1,55 @@
+"""``lrviz table``: the lr at every step as CSV, Markdown, LaTeX or JSON."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from ..options import (Momentum, SpecRequest, TableFormat, Unit, examples, parse_int_list, progress_bar, say_notes,
+                       simulate_all, spec_command)
+from .units import checked_unit
+
+
+@spec_command(epilog=examples(
+    "lrviz table step --step_size 10 --gamma 0.5 --steps 30 --format csv -o -",
+    "lrviz table configs/cosine.yaml --format latex --every 10",
+    "lrviz table onecycle:max_lr=0.1,total_steps=100 --at 0,30,99 --digits 4 --format md",
+))
+def table(
+    request: SpecRequest,
+    fmt: TableFormat = "csv",
+    every: Annotated[Optional[int], typer.Option(help="Every K-th row only.", show_default=False)] = None,
+    at: Annotated[Optional[str], typer.Option(help="Only these rows, e.g. 0,30,60.", show_default=False)] = None,
+    digits: Annotated[Optional[int], typer.Option(help="Significant digits (default: full round-trip precision).", show_default=False)] = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write, or - for stdout.")] = "-",
+    momentum: Momentum = False,
+    unit: Unit = None,
+):
+    """Print the lr at every step as a table: CSV, Markdown, LaTeX or JSON."""
+    from ...output import check_writable, write_atomically
+    from ...render.table import check_format, formatter, pick_rows, step_span, table_lines
+    from ...trace.units import check_unit, to_common_unit
+
+    check_format(fmt)
+    formatter(digits)  # validate before any work
+    check_unit(unit)
+    at_rows = parse_int_list(at, "at") if at is not None else None
+    if output != "-":
+        check_writable(output)
+    traces = simulate_all(request.specs())
+    unit = checked_unit(unit, traces, figure=False, steps_per_epoch_given=request.options.steps_per_epoch is not None)
+    traces = to_common_unit(traces, unit)
+    first, total = step_span(traces)
+    rows = pick_rows(total, every=every, at=at_rows, first=first)
+    with progress_bar("writing") as report:
+        lines = table_lines(traces, fmt, rows, digits, progress=report, momentum=momentum)
+        if output == "-":
+            sys.stdout.writelines(lines)
+            sys.stdout.flush()
+        else:
+            write_atomically(output, lambda fh: fh.writelines(lines))
+    if output != "-":
+        print(f"wrote {output}", file=sys.stderr)
+    say_notes(traces)

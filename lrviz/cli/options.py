@@ -1,0 +1,255 @@
+"""The options commands share, declared once: the spec options (from lrviz.spec.SpecOptions, so
+the Python API takes the same ones) and the output options, and the wiring from them to the library.
+
+A command taking SPECs is registered with :func:`spec_command`: it gets every spec option, in
+the same order and with the same help, and receives a :class:`SpecRequest` to load its specs from.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import LrvizError
+from ..render.png import FIGURE_SUFFIXES, LAYOUTS
+from ..render.table import FORMATS
+from ..spec import INTERVALS, SpecOptions
+from .app import app
+
+#: scheduler arguments are not typer options: typer passes them through for lrviz to read
+SPEC_CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
+#: the narrowest terminal chart: the y labels take 12 columns
+MIN_WIDTH = 20
+SPEC_HELP = (
+    "SPEC is an inline spec (cosine:T_max=20,eta_min=1e-5), a YAML file (configs/cosine.yaml), "
+    "or a scheduler name followed by its own arguments (cosine --T_max 20, or --sched cosine --T_max 20)."
+)
+
+
+def examples(*commands: str, intro: str = SPEC_HELP) -> str:
+    """An epilog: what a SPEC is and example commands, one paragraph each."""
+    return "\n\n".join([intro, "Examples:", *commands])
+
+
+def choices(values) -> str:
+    return ", ".join(values)
+
+
+# ---------------------------------------------------------------- output options, shared by the commands drawing
+Output = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", help=f"Image file: {choices(FIGURE_SUFFIXES)} (default lrviz-<label>.png).", show_default=False)]
+Terminal = Annotated[bool, typer.Option("--terminal", "-t", help="Draw in the terminal instead of a file (unless -o is given too).")]
+Log = Annotated[bool, typer.Option("--log", help="Log-scale y axis.")]
+Title = Annotated[Optional[str], typer.Option(help="Figure title (default: the schedule).", show_default=False)]
+Width = Annotated[Optional[int], typer.Option(min=MIN_WIDTH, help="Terminal chart width in columns (default: the terminal's, else 80).", show_default=False)]
+Momentum = Annotated[bool, typer.Option("--momentum", help="Also show the momentum the optimizer holds (SGD momentum, Adam/AdamW betas[0]).")]
+Unit = Annotated[Optional[str], typer.Option(
+    "--unit", help=f"Show rows per {' or per '.join(INTERVALS)} (default: the schedule's own interval).", show_default=False)]
+Layout = Annotated[str, typer.Option(help=f"{choices(LAYOUTS)}: overlay draws one axis with a legend; side a panel each, same axes.")]
+TableFormat = Annotated[str, typer.Option("--format", "-f", help=f"{choices(FORMATS)}.")]
+
+
+def ascii_when_needed(ascii: bool) -> bool:
+    """``--ascii``, or on by itself when stdout cannot encode the chart's Unicode (``PYTHONIOENCODING=ascii``)."""
+    import sys
+
+    try:
+        "█┤·".encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return ascii
+
+
+Ascii = Annotated[bool, typer.Option("--ascii", callback=ascii_when_needed, help="Draw terminal charts in plain ASCII, for terminals without Unicode blocks (automatic when the output encoding has none).")]
+
+
+# ---------------------------------------------------------------- spec options, shared by every SPEC command
+def _flag(field) -> str:
+    return "--" + field.name.replace("_", "-")
+
+
+def spec_parameters() -> list[inspect.Parameter]:
+    """``--sched`` and one option per SpecOptions field, as typer parameters."""
+    sched = Annotated[Optional[str], typer.Option(
+        "--sched", "-s", help="Scheduler name; its arguments follow as --name value.", show_default=False)]
+    params = [inspect.Parameter("sched", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=sched)]
+    for field in fields(SpecOptions):
+        meta = field.metadata
+        kind = Optional[list[str]] if meta["repeat"] else Optional[str]
+        help = meta["help"] + (" Repeatable." if meta["repeat"] else "")
+        annotation = Annotated[kind, typer.Option(_flag(field), metavar=meta["metavar"], help=help, show_default=False)]
+        params.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation))
+    return params
+
+
+SPEC_NAMES = ["sched", *SpecOptions.names()]
+
+
+@dataclass
+class SpecRequest:
+    """The SPEC tokens and spec options of one command line, loaded into ScheduleSpecs on demand."""
+
+    ctx: typer.Context
+    sched: str | None
+    options: SpecOptions
+
+    def specs(self):
+        """The ScheduleSpecs named on the command line, options applied, labels unique."""
+        from ..spec import apply_options, specs_from_tokens
+
+        if self.sched is None:
+            refuse_misspelt_options(self.ctx)
+        specs = specs_from_tokens(list(self.ctx.args), sched=self.sched, sets=list(self.options.set))
+        refuse_ambiguous_arguments(self.ctx, specs)
+        return apply_options(specs, self.options)
+
+
+def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]", epilog: str = ""):
+    """Register a command taking SPECs: the spec options are put first in its signature, and the
+    function gets ``request: SpecRequest`` in their place (plus its own options)."""
+    def register(func):
+        own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+               for p in inspect.signature(func, eval_str=True).parameters.values() if p.name != "request"]
+        ctx = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+        params = [ctx, *spec_parameters(), *own]
+
+        @functools.wraps(func)
+        def command(ctx: typer.Context, **values):
+            shared = {name: values.pop(name) for name in SPEC_NAMES}
+            sched = shared.pop("sched")
+            repeated = {f.name for f in fields(SpecOptions) if f.metadata["repeat"]}
+            options = SpecOptions(**{k: tuple(v or ()) if k in repeated else v for k, v in shared.items()})
+            return func(request=SpecRequest(ctx, sched, options), **values)
+
+        command.__signature__ = inspect.Signature(params)
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        del command.__wrapped__  # typer reads the signature above, not the function's own
+        return app.command(name, context_settings=SPEC_CONTEXT, options_metavar=metavar, epilog=epilog)(command)
+
+    return register
+
+
+def command_options(ctx: typer.Context) -> list[str]:
+    """Every ``--name`` the command takes."""
+    return [name for p in ctx.command.params for name in (*p.opts, *p.secondary_opts) if name.startswith("--")]
+
+
+def refuse_misspelt_options(ctx: typer.Context) -> None:
+    """Without a scheduler name before them, a ``--name`` close to one of the command's options is a
+    misspelt option: say which (``--termnal``: did you mean '--terminal'?) rather than call it a
+    scheduler argument."""
+    from ..spec import suggest
+
+    tokens = list(ctx.args)
+    if tokens and not tokens[0].startswith("-"):
+        tokens = tokens[1:]  # a name and its flags: those are the scheduler's
+    for token in tokens:
+        name = token.split("=")[0]
+        hint = suggest(name, command_options(ctx)) if name.startswith("--") else ""
+        if hint:
+            raise LrvizError(f"no such option: {name}{hint}")
+
+
+def refuse_ambiguous_arguments(ctx: typer.Context, specs) -> None:
+    """A scheduler argument spelt like one of lrviz's options (a class taking ``every``, then
+    ``--every 5``) was taken by lrviz: refuse rather than guess which was meant."""
+    from typer._click.core import ParameterSource
+
+    from ..catalog import find
+
+    given = [flag for p in ctx.command.params for flag in p.opts
+             if flag.startswith("--") and ctx.get_parameter_source(p.name) is ParameterSource.COMMANDLINE]
+    for spec in specs:
+        facts = find(spec.scheduler.type)
+        for flag in given:
+            name = flag[2:]
+            if facts.arg(name) is not None and name not in spec.scheduler.args:
+                raise LrvizError(f"{flag} is both an option of lrviz {ctx.command.name} and an argument of "
+                                 f"{facts.name}: lrviz will not guess; for the argument write it inline, "
+                                 f"{spec.scheduler.type}:{name}=VALUE")
+
+
+def check_names(specs) -> None:
+    """The usage errors in scheduler and argument names of every spec, decided without torch."""
+    from ..catalog.arguments import check_spec_names
+
+    for spec in specs:
+        check_spec_names(spec.scheduler)
+
+
+def simulate_all(specs):
+    """Each schedule simulated, after every one's names are checked (no torch needed for those
+    errors), with a progress bar on stderr for long runs."""
+    from ..simulation.record import simulate_spec
+
+    check_names(specs)
+    with progress_bar("simulating") as report:
+        return [simulate_spec(s, report) for s in specs]
+
+
+def say_notes(traces) -> None:
+    """What the user should know to read the curves (Trace.notes), once each, as warnings: called
+    when a command has done its work, so that an error stays the only line on stderr."""
+    from ..notices import warn
+
+    for note in dict.fromkeys(note for trace in traces for note in trace.notes):
+        warn(note)
+
+
+#: rows from which a run reports progress: about a second of stepping or formatting
+LONG_RUN = 500_000
+
+
+class progress_bar:
+    """``with progress_bar(what) as report``: ``report(done, total)`` draws a transient rich bar on
+    stderr once ``total`` reaches LONG_RUN rows; silent when stderr is not a terminal."""
+
+    def __init__(self, what: str):
+        self.what, self.bar, self.task, self.done = what, None, None, 0
+
+    def __enter__(self):
+        return self.report if console(stderr=True).is_terminal else None
+
+    def report(self, done: int, total: int) -> None:
+        if total < LONG_RUN:
+            return
+        if self.bar is None:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=console(stderr=True), transient=True, auto_refresh=False)
+            self.bar.start()
+        if self.task is None or done < self.done:  # the next of several schedules
+            self.task = self.bar.add_task(self.what, total=total)
+        self.done = done
+        self.bar.update(self.task, completed=done, refresh=True)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def default_figure_path(traces) -> Path:
+    import re
+
+    slug = re.sub(r"[^A-Za-z0-9_.=-]+", "_", "_vs_".join(t.label for t in traces)).strip("_")
+    return Path(f"lrviz-{slug[:80] or 'schedule'}.png")
+
+
+def parse_int_list(text: str, field: str) -> list[int]:
+    """``0,30,60`` as integers; an LrvizError naming the field otherwise."""
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise LrvizError(f"{field} takes whole numbers separated by commas, e.g. 0,30,60; got {text!r}",
+                         field=field) from None

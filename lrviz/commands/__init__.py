@@ -1,1 +1,0 @@
-"""One module per lrviz command; importing one registers it on ``lrviz.app.app``."""

@@ -1,0 +1,50 @@
+"""What ``lrviz list`` and ``lrviz describe`` print: the catalog's facts as rich renderables."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+
+def _plain(*texts: str) -> list:
+    """Table cells shown as written: ``list[float]`` is a type, not rich markup."""
+    from rich.text import Text
+
+    return [Text(text) for text in texts]
+
+
+def list_table(known: Sequence):
+    """Every scheduler: name, aliases, source and required arguments."""
+    from rich.table import Table
+
+    from ..catalog.examples import required_names
+
+    table = Table(title=f"{len(known)} schedulers", title_justify="left", show_edge=False, pad_edge=False)
+    for column in ("name", "aliases", "source", "required arguments"):
+        table.add_column(column, overflow="fold")
+    for facts in known:
+        table.add_row(*_plain(facts.name, ", ".join(facts.aliases), facts.source, ", ".join(required_names(facts)) or "—"))
+    return table
+
+
+def print_description(out, facts) -> None:
+    """One scheduler's page: name, source, location, doc line, arguments and a runnable example."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..catalog.examples import example_command
+
+    aliases = f" · aliases: {', '.join(facts.aliases)}" if facts.aliases else ""
+    out.print(Text(facts.name, style="bold"), Text(f" ({facts.source}{aliases})"))
+    out.print(facts.location, markup=False)
+    if facts.doc:
+        out.print(facts.doc, markup=False)
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("argument", "type", "default", "required"):
+        table.add_column(column, overflow="fold")
+    for arg in facts.args:
+        table.add_row(*_plain(arg.name, arg.type, arg.default or "—", "yes" if arg.required else "no"))
+    out.print()
+    out.print(table if facts.args else "no arguments")
+    out.print()
+    out.print("Example:", style="bold")
+    out.print(f"  {example_command(facts)}", markup=False)

@@ -1,0 +1,142 @@
+"""Metric streams for schedulers stepped with a metric (``ReduceLROnPlateau``).
+
+A stream is a list of numbers, a CSV column, or an expression of ``step``. The t-th value is
+what ``scheduler.step(metric)`` gets at the end of step t, so its effect shows from row t+1.
+In an expression, ``noise`` is the t-th draw of ``numpy.random.default_rng(seed).standard_normal()``
+(seed 0 unless the YAML mapping gives ``seed:``): the same numbers on every run and machine.
+
+>>> source = metric_source("1,0.5,0.7")
+>>> source.horizon, source.values(2)
+(4, [1.0, 0.5])
+>>> metric_source({"expr": "100 / (step + 1)"}).values(3)
+[100.0, 50.0, 33.333333333333336]
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import LrvizError
+from ..literals import parse_number, split_top_level
+from ..spec import is_existing_file, real_number, suggest
+
+VARIABLES = ("step", "noise")
+MAPPING_KEYS = ("file", "column", "expr", "seed")
+
+
+@dataclass(frozen=True)
+class MetricSource:
+    """Where the metric values come from: fixed numbers, or an expression of ``step``."""
+
+    fixed: tuple[float, ...] | None = None
+    expr: str | None = None
+    seed: int = 0
+    origin: str = "metrics"
+
+    @property
+    def horizon(self) -> int | None:
+        """Rows the fixed numbers define (one more than their count: row 0 needs no metric)."""
+        return None if self.fixed is None else len(self.fixed) + 1
+
+    def values(self, count: int) -> list[float]:
+        """The first ``count`` metric values."""
+        if self.fixed is not None:
+            if count > len(self.fixed):
+                raise LrvizError(
+                    f"{self.origin} has {len(self.fixed)} values, but {count + 1} steps need {count}: "
+                    f"give more values, or show {len(self.fixed) + 1} steps"
+                )
+            return list(self.fixed[:count])
+        from ..expr import Expression
+
+        expression = Expression(self.expr, VARIABLES, what=self.origin)
+        noise = _noise(self.seed, count) if "noise" in self.expr else [0.0] * count
+        return [_real(expression(step=t, noise=noise[t]), f"{self.origin} at step {t}") for t in range(count)]
+
+
+def _noise(seed: int, count: int) -> list[float]:
+    import numpy as np
+
+    return np.random.default_rng(seed).standard_normal(count).tolist()
+
+
+def _real(value, where: str) -> float:
+    return float(real_number(value, where, finite=False))
+
+
+def metric_source(raw, where: str = "metrics") -> MetricSource:
+    """Read the ``metrics`` value of a spec: list, ``{file, column}``, ``{expr, seed}``, text or number.
+
+    Text is a CSV reference ``log.csv:val_loss``, comma-separated numbers, or an expression.
+    """
+    if isinstance(raw, (list, tuple)):
+        if not raw:
+            raise LrvizError(f"{where} is an empty list")
+        return MetricSource(fixed=tuple(_real(v, f"{where}[{i}]") for i, v in enumerate(raw)), origin=where)
+    if isinstance(raw, dict):
+        return _from_mapping(raw, where)
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        raise LrvizError(f"{where} must be a list of numbers, {{file: log.csv, column: val_loss}} "
+                         f"or an expression of step, got {raw!r}")
+    text = str(raw).strip()
+    file, colon, column = text.rpartition(":")
+    if colon and file.lower().endswith((".csv", ".tsv")):
+        return MetricSource(fixed=read_column(file, column), origin=f"{where} ({file}:{column})")
+    parts = split_top_level(text)
+    if len(parts) > 1 and all(parse_number(p) is not None for p in parts):
+        return metric_source(parts, where)
+    return MetricSource(expr=text, origin=where)
+
+
+def _from_mapping(raw: dict, where: str) -> MetricSource:
+    unknown = [k for k in raw if k not in MAPPING_KEYS]
+    if unknown:
+        raise LrvizError(f"unknown key '{unknown[0]}' in {where} (valid: {', '.join(MAPPING_KEYS)})")
+    if "file" in raw and "expr" not in raw:
+        if "column" not in raw:
+            raise LrvizError(f"{where} names a file but no column: write {{file: log.csv, column: val_loss}}")
+        return MetricSource(fixed=read_column(raw["file"], raw["column"]),
+                            origin=f"{where} ({raw['file']}:{raw['column']})")
+    if "expr" in raw and "file" not in raw:
+        seed = raw.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise LrvizError(f"{where}.seed must be a whole number >= 0, got {seed!r}")
+        return MetricSource(expr=str(raw["expr"]), seed=seed, origin=where)
+    raise LrvizError(f"{where} needs either 'file' and 'column', or 'expr' (and optionally 'seed')")
+
+
+def read_column(path, column) -> tuple[float, ...]:
+    """The numbers of one CSV column (by header name, or by 0-based index)."""
+    path = Path(path)
+    if not is_existing_file(path):
+        raise LrvizError(f"metrics file not found: {path}")
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh, delimiter="\t" if path.suffix.lower() == ".tsv" else ","))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise LrvizError(f"cannot read metrics file {path}: {exc}") from None
+    if len(rows) < 2:
+        raise LrvizError(f"metrics file {path} needs a header row and at least one value")
+    header = [h.strip() for h in rows[0]]
+    index = _column_index(header, column, path)
+    values = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cell = row[index].strip() if index < len(row) else ""
+        number = parse_number(cell)
+        if number is None:
+            raise LrvizError(f"{path} line {line}: column '{header[index]}' holds {cell!r}, not a number")
+        values.append(float(number))
+    return tuple(values)
+
+
+def _column_index(header: list[str], column, path: Path) -> int:
+    name = str(column).strip()
+    if name in header:
+        return header.index(name)
+    if name.isdigit() and int(name) < len(header):
+        return int(name)
+    raise LrvizError(f"{path} has no column '{name}'{suggest(name, header)} (columns: {', '.join(header)})")

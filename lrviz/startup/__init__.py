@@ -1,0 +1,53 @@
+"""Start-up tricks: what lrviz does so that a command costs about what ``import torch`` costs.
+
+Each lives in this package, buys what the table says (measured by ``benchmarks/run.py`` on a
+shared 2-core machine; the README's Performance section has the current figures) and has an off
+switch, an environment variable set to any non-empty value:
+
+===================================  =====================  =======================================  =========================
+trick                                module                 what it buys                             off switch
+===================================  =====================  =======================================  =========================
+forked figure worker: matplotlib     figure_worker.py       a plot ~= ``import torch`` (1.0x) rather  ``LRVIZ_NO_FORK``
+imports on the other core while                             than torch + matplotlib (~1.3x)
+torch imports and the schedule runs
+typer's option values converted      typer_plain.py         ~100 ms a command (pydantic's import     ``LRVIZ_NO_TYPER_BYPASS``
+without pydantic where plain                                and adapters)
+gc paused while torch imports,       imports.py             a sixth of ``import torch``              ``LRVIZ_NO_GC_FREEZE``
+then its objects frozen
+``timm.scheduler`` loaded without    imports.py             seconds (timm imports every model), and  ``LRVIZ_NO_TIMM_STUB``
+timm's package ``__init__``                                 timm's schedulers where torchvision is
+                                                            broken
+===================================  =====================  =======================================  =========================
+
+The command line turns them on (:func:`enable_cli_tricks`, from ``lrviz.cli.main``): importing
+lrviz as a library changes nothing global. The timm stub is the exception that proves it: it is
+used by library calls too, since it leaves ``sys.modules`` as it found it.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: each trick's name and the environment variable that turns it off
+SWITCHES = {"fork": "LRVIZ_NO_FORK", "typer": "LRVIZ_NO_TYPER_BYPASS", "gc": "LRVIZ_NO_GC_FREEZE",
+            "timm": "LRVIZ_NO_TIMM_STUB"}
+#: the tricks library calls get too
+LIBRARY_TRICKS = ("timm",)
+_cli = False
+
+
+def enable_cli_tricks() -> None:
+    """Called once by the command line's entry point, before anything is imported."""
+    global _cli
+    _cli = True
+
+
+def active(trick: str) -> bool:
+    """Is ``trick`` on: in the command line (or for library calls, the timm stub), and not switched off?
+
+    >>> active("fork"), active("timm")
+    (False, True)
+    """
+    if os.environ.get(SWITCHES[trick]):
+        return False
+    return _cli or trick in LIBRARY_TRICKS
