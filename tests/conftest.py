@@ -17,6 +17,29 @@ if "LRVIZ_CACHE_DIR" not in os.environ:  # lrviz.cache keeps registry facts here
     atexit.register(shutil.rmtree, os.environ["LRVIZ_CACHE_DIR"], True)
 
 
+#: what a spec's text names -> the package it needs (the test extra installs them all)
+PEER_PACKAGES = {"timm:": "timm", "hf:": "transformers"}
+
+
+def missing_peers(text: str) -> list[str]:
+    """The peer packages ``text`` (a spec, a config file's text, a command) uses and this install lacks."""
+    import importlib.util
+
+    return [package for prefix, package in PEER_PACKAGES.items()
+            if prefix in text.lower() and importlib.util.find_spec(package) is None]
+
+
+def needs_peers(text: str):
+    """A skip mark for a test of ``text`` when a peer it uses is not installed (a minimal ``pip install lrviz``)."""
+    missing = missing_peers(text)
+    return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}: pip install -e '.[test]'")
+
+
+def with_peers(values, text=lambda value: str(value)):
+    """``values`` as pytest params, each skipped when a peer its text names is missing."""
+    return [pytest.param(v, marks=needs_peers(text(v))) for v in values]
+
+
 def torch_loop(cls, kwargs: dict, steps: int, lr: float = 0.1, groups: list[dict] | None = None,
                optimizer=torch.optim.SGD, optimizer_kwargs: dict | None = None) -> np.ndarray:
     """The tutorial loop: a real parameter, optimizer.step() then scheduler.step(), lr read each step.

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import yaml
 
+from conftest import with_peers
 from lrviz.codegen import python_code
 from lrviz.spec import load_yaml_specs
 from lrviz.trace.units import in_unit
@@ -62,13 +63,6 @@ def table_columns(stdout: str) -> np.ndarray:
     return np.array([[float(v) for v in row[1:]] for row in rows]).T
 
 
-HAS_TIMM = importlib.util.find_spec("timm") is not None
-
-
-def needs_missing_library(path: Path) -> bool:
-    return "timm:" in path.read_text() and not HAS_TIMM
-
-
 #: iterations a snippet of a long per-epoch schedule runs in this test (it records every iteration)
 MAX_ITERATIONS = 20_000
 
@@ -79,7 +73,7 @@ def column_lists(stdout: str) -> list[list[float]]:
     return [[float(row[c]) for row in rows if row[c]] for c in range(1, len(rows[0]))]
 
 
-@pytest.mark.parametrize("config", [c for c in CONFIGS if not needs_missing_library(c)], ids=lambda p: p.stem)
+@pytest.mark.parametrize("config", with_peers(CONFIGS, lambda p: p.read_text()), ids=lambda p: p.stem)
 def test_every_config_snippet_gives_the_table(cli, config):
     specs = load_yaml_specs(config)
     code_args, table_args = [], []
@@ -137,7 +131,7 @@ TIMM_INLINE = [
 ]
 
 
-@pytest.mark.parametrize("args", INLINE, ids=lambda a: a[0].split(":")[0] + str(len(a[0])))
+@pytest.mark.parametrize("args", with_peers(INLINE), ids=lambda a: a[0].split(":")[0] + str(len(a[0])))
 def test_inline_snippets_give_the_table(cli, args, monkeypatch):
     monkeypatch.chdir(ROOT)
     if args[0].startswith("tests/"):
@@ -149,8 +143,7 @@ def test_inline_snippets_give_the_table(cli, args, monkeypatch):
     assert np.array_equal(run_snippet(snippet), table_columns(table))
 
 
-@pytest.mark.skipif(not HAS_TIMM, reason="timm is not installed")
-@pytest.mark.parametrize("args", TIMM_INLINE, ids=lambda a: a[0].split(":")[1] + str(len(" ".join(a))))
+@pytest.mark.parametrize("args", with_peers(TIMM_INLINE), ids=lambda a: a[0].split(":")[1] + str(len(" ".join(a))))
 def test_timm_snippets_give_the_table(cli, args):
     code, snippet, err = cli("code", *args)
     assert code == 0, err
@@ -161,7 +154,7 @@ def test_timm_snippets_give_the_table(cli, args):
     assert np.array_equal(run_snippet(snippet), table_columns(table))
 
 
-@pytest.mark.skipif(not HAS_TIMM, reason="timm is not installed")
+@pytest.mark.skipif(not importlib.util.find_spec("timm"), reason="timm is not installed")
 def test_timm_snippet_runs_as_a_standalone_script(cli, tmp_path):
     """The snippet as a script; a preamble stands in for ``import timm`` here (see timm_importable)."""
     args = ["timm:cosine:t_initial=5,warmup_t=1,warmup_lr_init=1e-4", "--steps-per-epoch", "3", "--steps", "14"]

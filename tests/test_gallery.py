@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -14,14 +13,12 @@ import torch
 from torch.optim import lr_scheduler as S
 
 import lrviz
-from conftest import torch_loop
+from conftest import needs_peers, torch_loop, with_peers
 from lrviz.gallery import build_gallery, config_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SGD_M = {"momentum": 0.9}
 ADAMW = torch.optim.AdamW
-HAS_TIMM = importlib.util.find_spec("timm") is not None
-HAS_HF = importlib.util.find_spec("transformers") is not None
 #: configs added before their gallery images were drawn (the figure layout was being changed): remove each
 #: name once `lrviz gallery` has made its picture; the xfail is strict, so a drawn picture fails here until then
 IMAGES_PENDING = {
@@ -100,7 +97,7 @@ REFERENCE = {
             o, num_warmup_steps=500, num_stable_steps=stable, num_decay_steps=decay, decay_type="1-sqrt"),
             {"betas": (0.9, 0.95), "weight_decay": 0.1}, ADAMW)
         for steps, stable, decay in ((5000, 3500, 1000), (10000, 7500, 2000))
-    ] if HAS_HF else [],
+    ],
     "fastai-one-cycle": [Ref(1e-3, 500, lambda o: S.OneCycleLR(
         o, max_lr=1e-3, total_steps=500, pct_start=0.25, div_factor=25, final_div_factor=1e5 / 25,
         base_momentum=0.85, max_momentum=0.95), {"weight_decay": 0.01}, ADAMW)],
@@ -186,10 +183,9 @@ LIBRARY_REFERENCE = {
     "bert-linear": lambda: [hf_every("get_linear_schedule_with_warmup", 1e-4, 200, 5000,
                                      num_warmup_steps=10_000, num_training_steps=1_000_000)],
 }
-LIBRARY = {"llama2-cosine": HAS_HF, "bert-linear": HAS_HF}
 
 
-@pytest.mark.skipif(not HAS_HF, reason="transformers is not installed")
+@needs_peers("hf:inverse_sqrt")
 def test_transformer_schedule_is_hf_inverse_sqrt_one_step_later():
     """What transformer-inverse-sqrt says: Hugging Face's inverse_sqrt at lr 512^-0.5 * 4000^-0.5 draws the
     paper's curve, but counts steps from 0, so its row t + 1 is the paper's row t (to rounding)."""
@@ -204,18 +200,20 @@ def test_every_config_has_a_reference():
     assert sorted([*REFERENCE, *LIBRARY_REFERENCE]) == sorted(CONFIGS)
 
 
-@pytest.mark.parametrize("name", CONFIGS)
+def config_text(name: str) -> str:
+    return (ROOT / "configs" / f"{name}.yaml").read_text()
+
+
+@pytest.mark.parametrize("name", with_peers(CONFIGS, config_text))
 def test_config_table_equals_torch(cli, name):
     code, stdout, err = cli("table", ROOT / "configs" / f"{name}.yaml")
     assert code == 0, err
     rows = list(csv.reader(io.StringIO(stdout)))[1:]
     if name in LIBRARY_REFERENCE:
-        if not LIBRARY.get(name, HAS_TIMM):
-            pytest.skip(f"{name}: its library is not installed")
         expected_columns = LIBRARY_REFERENCE[name]()
     else:
         expected_columns = [column for ref in REFERENCE[name] for column in Ref(*ref).columns()]
-    assert expected_columns, f"{name}: its library is not installed"
+    assert expected_columns
     for column, expected in enumerate(expected_columns, start=1):
         assert [float(r[column]) for r in rows[:len(expected)]] == expected, (name, column)
 
@@ -239,6 +237,7 @@ def test_config_has_a_gallery_image(name):
     assert (ROOT / "gallery" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
 
 
+@needs_peers("".join(map(config_text, CONFIGS)))
 def test_regenerated_gallery_data_and_index_match_what_is_committed(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     build_gallery("configs", tmp_path)

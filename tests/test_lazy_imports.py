@@ -15,6 +15,8 @@ from typer.main import get_command
 
 from lrviz.simulation.build import build
 from lrviz.cli import app
+from conftest import with_peers
+from lrviz.catalog.sources import SOURCES
 from lrviz.errors import LrvizError
 from lrviz.startup.typer_plain import PlainValues, skip_pydantic
 from lrviz.spec import specs_from_tokens
@@ -38,7 +40,8 @@ def warm_cache(tmp_path_factory):
     cache_dir = tmp_path_factory.mktemp("cache")
     code, message, heavy = run("list", cache_dir=cache_dir)
     assert code == 0, message
-    assert {"torch", "timm", "transformers"} <= {m.split(".")[0] for m in heavy}  # the first run reads them
+    installed = {s.package for s in SOURCES if s.installed()}
+    assert installed <= {m.split(".")[0] for m in heavy}  # the first run reads them
     return cache_dir
 
 
@@ -47,8 +50,8 @@ def test_importing_lrviz_imports_nothing_heavy():
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("args", [["--help"], ["plot", "--help"], ["table", "--help"], ["list"],
-                                  ["describe", "cosine"], ["describe", "timm:cosine"], ["describe", "hf:linear"]])
+@pytest.mark.parametrize("args", with_peers([["--help"], ["plot", "--help"], ["table", "--help"], ["list"],
+                                             ["describe", "cosine"], ["describe", "timm:cosine"], ["describe", "hf:linear"]]))
 def test_help_list_and_describe_import_nothing_heavy(warm_cache, args):
     code, message, heavy = run(*args, cache_dir=warm_cache)
     assert code == 0, message
@@ -58,6 +61,8 @@ def test_help_list_and_describe_import_nothing_heavy(warm_cache, args):
 USAGE_ERRORS = [
     ["plot", "--sched", "cosin", "-o", "x.png"],
     ["plot", "--sched", "cosine", "--T_mx", "20"],
+    ["plot", "--sched", "cosine", "--t_max", "20"],  # a case-only typo
+    ["plot", "cosine", "--T_max", "20", "--termnal"],
     ["plot", "--sched", "cosine"],
     ["table", "cosine:T_max"],
     ["table", "sequential:schedulers=[linear(start_factor=0.1,total_iters=5),cosine(T_mx=95)],milestones=[5]"],
@@ -69,7 +74,7 @@ USAGE_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("args", USAGE_ERRORS, ids=lambda a: " ".join(a)[:40])
+@pytest.mark.parametrize("args", with_peers(USAGE_ERRORS), ids=lambda a: " ".join(a)[:40])
 def test_usage_errors_import_nothing_heavy(warm_cache, tmp_path, args):
     code, message, heavy = run(*args, cache_dir=warm_cache, cwd=tmp_path)
     assert code == 2 and message.startswith("lrviz: error: ") and len(message.splitlines()) == 1, message
@@ -77,11 +82,11 @@ def test_usage_errors_import_nothing_heavy(warm_cache, tmp_path, args):
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("spec", ["cosin", "cosine:T_max", "cosine:T_mx=3", "cosine", "onecycle:max_lr=0.1",
+@pytest.mark.parametrize("spec", with_peers(["cosin", "cosine:T_max", "cosine:T_mx=3", "cosine", "onecycle:max_lr=0.1",
                                   "sequential:schedulers=[linear(start_factor=0.1),cosine(T_mx=95)],milestones=[5]",
                                   "chained:schedulers=[exp(gamma=0.9),stepp(step_size=3)]",
                                   "timm:cosinee", "timm:step:decay=3", "hf:cosine:num_warmup_steps=1",
-                                  "hf:nope"])
+                                  "hf:nope"]))
 def test_the_early_check_says_what_building_says(cli, spec):
     """The same message, whether decided from the cache (the CLI, before torch) or by building."""
     with pytest.raises(LrvizError) as built:

@@ -9,8 +9,8 @@
 
 The sources are listed in ``lrviz.catalog.sources.SOURCES``, one module each.
 
->>> find("cosine").name, find("hf:linear").source
-('CosineAnnealingLR', 'hf')
+>>> find("cosine").name, find("StepLR").source
+('CosineAnnealingLR', 'torch')
 """
 
 from __future__ import annotations

@@ -115,6 +115,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's plain help: rich's formatter costs ~70 ms a --help
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -102,8 +102,7 @@ class SpecRequest:
         """The ScheduleSpecs named on the command line, options applied, labels unique."""
         from ..spec import apply_options, specs_from_tokens
 
-        if self.sched is None:
-            refuse_misspelt_options(self.ctx)
+        refuse_misspelt_options(self.ctx, self.sched)
         specs = specs_from_tokens(list(self.ctx.args), sched=self.sched, sets=list(self.options.set))
         refuse_ambiguous_arguments(self.ctx, specs)
         return apply_options(specs, self.options)
@@ -139,18 +138,25 @@ def command_options(ctx: typer.Context) -> list[str]:
     return [name for p in ctx.command.params for name in (*p.opts, *p.secondary_opts) if name.startswith("--")]
 
 
-def refuse_misspelt_options(ctx: typer.Context) -> None:
-    """Without a scheduler name before them, a ``--name`` close to one of the command's options is a
-    misspelt option: say which (``--termnal``: did you mean '--terminal'?) rather than call it a
-    scheduler argument."""
+def refuse_misspelt_options(ctx: typer.Context, sched: str | None) -> None:
+    """A ``--name`` that is not an argument of the scheduler named (if any) but is close to one of
+    the command's options is a misspelt option: say which (``--termnal``: did you mean
+    '--terminal'?) rather than call it a scheduler argument."""
+    from ..catalog import find
     from ..spec import suggest
+    from ..spec.tokens import name_then_flags
 
     tokens = list(ctx.args)
-    if tokens and not tokens[0].startswith("-"):
-        tokens = tokens[1:]  # a name and its flags: those are the scheduler's
+    if sched is None and name_then_flags(tokens):
+        sched, tokens = tokens[0], tokens[1:]
+    facts = find(sched) if sched is not None else None
     for token in tokens:
         name = token.split("=")[0]
-        hint = suggest(name, command_options(ctx)) if name.startswith("--") else ""
+        if not name.startswith("--"):
+            continue
+        if facts is not None and (facts.arg(name[2:]) is not None or suggest(name[2:], [a.name for a in facts.args])):
+            continue  # the scheduler's argument, or a misspelling of one: its own check says which
+        hint = suggest(name, command_options(ctx))
         if hint:
             raise LrvizError(f"no such option: {name}{hint}")
 

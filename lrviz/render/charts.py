@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..trace.trace import require_momenta
 from .names import series_name
 
 
@@ -21,8 +20,8 @@ def chart_lines(traces: Sequence, width: int, *, log: bool = False, height: int 
     series = [(series_name(t, g, resumed=True), t.lrs[g]) for t in traces for g in range(t.groups)]
     lines = chart(series, width, height=height, log=log, ascii=ascii, unit=unit)
     if momentum:
-        held = [(f"{series_name(t, g, resumed=True)} · {t.momentum_name}", t.momenta[g])
-                for t in require_momenta(traces) for g in range(t.groups)]
+        held = [(f"{series_name(t, g, resumed=True)} · {t.momentum_name}", t.held_momenta()[g])
+                for t in traces for g in range(t.groups)]
         lines += chart(held, width, height=max(3, height // 2), ascii=ascii, unit=unit, what="momentum")
     return lines
 

@@ -61,13 +61,12 @@ def draw(ax, traces: Sequence, log: bool = False, *, unit: str | None = None, va
          first_style: int = 0, solid: bool = False) -> None:
     """Draw each trace's lr (``values="momentum"``: its momentum) per group as a step curve, x in
     ``unit``\\ s (default: the traces' own): the value is constant during a step."""
-    from ..trace.trace import require_momenta
     from ..trace.units import axis_label, common_unit, row_span
 
     unit = common_unit(traces, unit)
     style = first_style
     for trace in traces:
-        data = trace.lrs if values == "lr" else require_momenta([trace])[0].momenta
+        data = trace.lrs if values == "lr" else trace.held_momenta()
         for g in range(trace.groups):
             step_curve(ax, trace.start, data[g], row_span(trace, unit), linewidth=1.8,
                        label=series_label(trace, g), **curve_style(style, solid))

@@ -51,9 +51,7 @@ def table_series(traces: Sequence, momentum: bool = False) -> list:
     lrs = [t.lrs[g] for t in traces for g in range(t.groups)]
     if not momentum:
         return lrs
-    from ..trace.trace import require_momenta
-
-    return lrs + [t.momenta[g] for t in require_momenta(traces) for g in range(t.groups)] + [t.momenta[g] for t in traces for g in range(t.groups)]
+    return lrs + [t.held_momenta()[g] for t in traces for g in range(t.groups)] + [t.momenta[g] for t in traces for g in range(t.groups)]
 
 
 def pick_rows(total: int, every: int | None = None, at: Sequence[int] | None = None,

@@ -67,7 +67,7 @@ def is_yaml_token(token: str) -> bool:
     return True
 
 
-def _name_then_flags(tokens: list[str]) -> bool:
+def name_then_flags(tokens: list[str]) -> bool:
     """``cosine --T_max 20``: a scheduler name (no arguments, not a file) followed by its flags."""
     first = tokens[0] if tokens else ""
     return (bool(first) and not first.startswith("-") and "=" not in first and not looks_like_path(first)
@@ -76,7 +76,7 @@ def _name_then_flags(tokens: list[str]) -> bool:
 
 def specs_from_tokens(tokens: list[str], sched: str | None = None, sets: list[str] = ()) -> list[ScheduleSpec]:
     """Turn the CLI's SPEC tokens (and ``--sched`` flags) into ScheduleSpecs, in order."""
-    if sched is None and _name_then_flags(tokens):
+    if sched is None and name_then_flags(tokens):
         sched, tokens = tokens[0], tokens[1:]
     if sched is not None:
         scheduler, metrics = with_metrics(parse_flags(sched, tokens), None, "the flags")

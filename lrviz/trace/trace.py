@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import LrvizError
 
@@ -59,6 +59,12 @@ class Trace:
     def groups(self) -> int:
         return self.lrs.shape[0]
 
+    def held_momenta(self) -> np.ndarray:
+        """``momenta``; an LrvizError when the optimizer holds no momentum (or betas) to show."""
+        if self.momenta is None:
+            raise LrvizError(f"momentum: the optimizer of '{self.label}' holds no momentum or betas", field="momentum")
+        return self.momenta
+
     def to_csv(self, path: str | Path) -> None:
         """Write the table ``lrviz table --format csv`` prints, byte for byte (rendered by lrviz.render.table)."""
         from ..output import write_atomically
@@ -66,10 +72,3 @@ class Trace:
 
         write_atomically(path, lambda fh: fh.writelines(table_lines([self], "csv")))
 
-
-def require_momenta(traces: Sequence[Trace]) -> Sequence[Trace]:
-    """The traces, refusing one whose optimizer holds no momentum (or betas) to show."""
-    for trace in traces:
-        if trace.momenta is None:
-            raise LrvizError(f"momentum: the optimizer of '{trace.label}' holds no momentum or betas", field="momentum")
-    return traces
