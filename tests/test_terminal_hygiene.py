@@ -129,5 +129,5 @@ def test_an_output_without_unicode_gets_ascii_and_escapes_instead_of_a_crash(tmp
 def test_log_scale_of_nothing_positive_stays_linear_with_a_warning(cli):
     code, out, err = cli("plot", "lambda:lr_lambda=0", "--steps", "7", "--log", "--terminal")
     assert code == 0, err
-    assert err.splitlines() == ["lrviz: warning: --log: no value is above 0, so the chart keeps a linear scale"]
+    assert err.splitlines() == ["lrviz: warning: a log scale needs values above 0 and there are none, so the chart keeps a linear scale"]
     assert "█" in out

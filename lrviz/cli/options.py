@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -42,16 +42,16 @@ def choices(values) -> str:
 
 # ---------------------------------------------------------------- output options, shared by the commands drawing
 Output = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", help=f"Image file: {choices(FIGURE_SUFFIXES)} (default lrviz-<label>.png).", show_default=False)]
+    "--output", "-o", metavar="FILE", help=f"Image file: {choices(FIGURE_SUFFIXES)} (default lrviz-<label>.png).", show_default=False)]
 Terminal = Annotated[bool, typer.Option("--terminal", "-t", help="Draw in the terminal instead of a file (unless -o is given too).")]
 Log = Annotated[bool, typer.Option("--log", help="Log-scale y axis.")]
-Title = Annotated[Optional[str], typer.Option(help="Figure title (default: the schedule).", show_default=False)]
-Width = Annotated[Optional[int], typer.Option(min=MIN_WIDTH, help="Terminal chart width in columns (default: the terminal's, else 80).", show_default=False)]
+Title = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Figure title (default: the schedule).", show_default=False)]
+Width = Annotated[Optional[int], typer.Option(min=MIN_WIDTH, metavar="COLUMNS", help="Terminal chart width in columns (default: the terminal's, else 80).", show_default=False)]
 Momentum = Annotated[bool, typer.Option("--momentum", help="Also show the momentum the optimizer holds (SGD momentum, Adam/AdamW betas[0]).")]
 Unit = Annotated[Optional[str], typer.Option(
-    "--unit", help=f"Show rows per {' or per '.join(INTERVALS)} (default: the schedule's own interval).", show_default=False)]
-Layout = Annotated[str, typer.Option(help=f"{choices(LAYOUTS)}: overlay draws one axis with a legend; side a panel each, same axes.")]
-TableFormat = Annotated[str, typer.Option("--format", "-f", help=f"{choices(FORMATS)}.")]
+    "--unit", metavar="|".join(INTERVALS), help=f"Show rows per {' or per '.join(INTERVALS)} (default: the schedule's own interval).", show_default=False)]
+Layout = Annotated[str, typer.Option(metavar="|".join(LAYOUTS), help="overlay: one axis with a legend; side: a panel each, same axes.")]
+TableFormat = Annotated[str, typer.Option("--format", "-f", metavar="|".join(FORMATS), help="The table format (latex: booktabs).")]
 
 
 def ascii_when_needed(ascii: bool) -> bool:
@@ -68,6 +68,36 @@ def ascii_when_needed(ascii: bool) -> bool:
 Ascii = Annotated[bool, typer.Option("--ascii", callback=ascii_when_needed, help="Draw terminal charts in plain ASCII, for terminals without Unicode blocks (automatic when the output encoding has none).")]
 
 
+def cli_field(annotation, default=None):
+    """A field of an options group, with the typer annotation that makes it a flag."""
+    return field(default=default, metadata={"annotation": annotation})
+
+
+@dataclass(frozen=True)
+class DrawOptions:
+    """The options of every command that draws schedules (plot, compare): where, and how."""
+
+    output: Optional[Path] = cli_field(Output)
+    terminal: bool = cli_field(Terminal, False)
+    log: bool = cli_field(Log, False)
+    title: Optional[str] = cli_field(Title)
+    width: Optional[int] = cli_field(Width)
+    ascii: bool = cli_field(Ascii, False)
+    momentum: bool = cli_field(Momentum, False)
+    unit: Optional[str] = cli_field(Unit)
+
+    @property
+    def drawing(self) -> bool:
+        """Is a figure file made: with -o, or when the terminal is not asked for instead?"""
+        return self.output is not None or not self.terminal
+
+
+def group_parameters(group) -> list[inspect.Parameter]:
+    """The typer parameters of an options group's fields."""
+    return [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.metadata["annotation"])
+            for f in fields(group)]
+
+
 # ---------------------------------------------------------------- spec options, shared by every SPEC command
 def _flag(field) -> str:
     return "--" + field.name.replace("_", "-")
@@ -76,14 +106,14 @@ def _flag(field) -> str:
 def spec_parameters() -> list[inspect.Parameter]:
     """``--sched`` and one option per SpecOptions field, as typer parameters."""
     sched = Annotated[Optional[str], typer.Option(
-        "--sched", "-s", help="Scheduler name; its arguments follow as --name value.", show_default=False)]
+        "--sched", "-s", metavar="NAME", help="Scheduler name; its arguments follow as --name value.", show_default=False)]
     params = [inspect.Parameter("sched", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=sched)]
-    for field in fields(SpecOptions):
-        meta = field.metadata
+    for option in fields(SpecOptions):
+        meta = option.metadata
         kind = Optional[list[str]] if meta["repeat"] else Optional[str]
         help = meta["help"] + (" Repeatable." if meta["repeat"] else "")
-        annotation = Annotated[kind, typer.Option(_flag(field), metavar=meta["metavar"], help=help, show_default=False)]
-        params.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation))
+        annotation = Annotated[kind, typer.Option(_flag(option), metavar=meta["metavar"], help=help, show_default=False)]
+        params.append(inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation))
     return params
 
 
@@ -108,14 +138,15 @@ class SpecRequest:
         return apply_options(specs, self.options)
 
 
-def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]", epilog: str = ""):
+def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]", epilog: str = "", draws: bool = False):
     """Register a command taking SPECs: the spec options are put first in its signature, and the
-    function gets ``request: SpecRequest`` in their place (plus its own options)."""
+    function gets ``request: SpecRequest`` in their place (plus its own options); ``draws`` adds the
+    DrawOptions after them, given to the function as ``draw``."""
     def register(func):
-        own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
-               for p in inspect.signature(func, eval_str=True).parameters.values() if p.name != "request"]
+        own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in inspect.signature(func, eval_str=True).parameters.values()
+               if p.name not in ("request", "draw")]
         ctx = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-        params = [ctx, *spec_parameters(), *own]
+        params = [ctx, *spec_parameters(), *(group_parameters(DrawOptions) if draws else []), *own]
 
         @functools.wraps(func)
         def command(ctx: typer.Context, **values):
@@ -123,6 +154,8 @@ def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]",
             sched = shared.pop("sched")
             repeated = {f.name for f in fields(SpecOptions) if f.metadata["repeat"]}
             options = SpecOptions(**{k: tuple(v or ()) if k in repeated else v for k, v in shared.items()})
+            if draws:
+                values["draw"] = DrawOptions(**{f.name: values.pop(f.name) for f in fields(DrawOptions)})
             return func(request=SpecRequest(ctx, sched, options), **values)
 
         command.__signature__ = inspect.Signature(params)

@@ -69,7 +69,7 @@ def chart(series: Sequence[tuple[str, np.ndarray]], width: int, height: int = 8,
     all_values = np.concatenate([v for _, v in series])
     positive = all_values[all_values > 0]
     if log and not positive.size:
-        warn("--log: no value is above 0, so the chart keeps a linear scale")
+        warn("a log scale needs values above 0 and there are none, so the chart keeps a linear scale")
         log = False
     if log:
         lo, hi = float(positive.min()), float(positive.max())

@@ -219,7 +219,7 @@ def metric_source_for(scheduler, loaded: Loaded, spec: ScheduleSpec):
         return None
     if spec.metrics is None:
         raise LrvizError(
-            f"{loaded.name} is stepped with a metric: give metrics as a list (--metrics 0.9,0.7,0.7), "
-            f"a CSV column (--metrics log.csv:val_loss) or an expression of step (--metrics 'exp(-step / 20)')"
+            f"{loaded.name} is stepped with a metric: give metrics as a list (0.9,0.7,0.7), "
+            f"a CSV column (log.csv:val_loss) or an expression of step ('exp(-step / 20)')"
         )
     return metric_source(spec.metrics)

@@ -71,12 +71,12 @@ def refuse_unusable(lrs: np.ndarray, call: str, start: int = 0) -> None:
                          f"arguments, but no optimizer can use an lr that is negative or not finite")
 
 
-def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | None = None, *,
-                  make: Callable | None = None) -> Trace:
+def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | None = None,
+                  adapt: Callable | None = None, *, make: Callable | None = None) -> Trace:
     """Build and step the schedule ``spec`` describes; ``progress(rows_done, rows)`` hears how far it is.
-
-    ``make(spec)`` builds the objects to step (default lrviz.simulation.build.build;
-    lrviz.simulation.resume passes one that resumes them from a checkpoint)."""
+    ``adapt(built)``, when given, may change how the built scheduler is stepped (lrviz.plan: as a runner steps it).
+    ``make(spec)`` builds the objects to step (default lrviz.simulation.build.build; lrviz.simulation.resume
+    passes one that resumes them from a checkpoint)."""
     import numpy as np
 
     from .build import build, call_text
@@ -85,6 +85,8 @@ def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | Non
     with torch_quiet():
         warnings.simplefilter("ignore", FutureWarning)  # e.g. timm's PlateauLRScheduler: "deprecated"
         built = (make or build)(spec)
+        if adapt is not None:
+            adapt(built)
         steps = built.steps
         call = call_text(built.loaded.name, built.kwargs)
         if steps > MAX_STEPS:

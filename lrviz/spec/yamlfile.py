@@ -119,10 +119,10 @@ def read_yaml(path: str | Path):
 
 
 def apply_set(data: dict, assignment: str) -> None:
-    """Apply one ``--set dotted.key=value`` override to loaded YAML data, in place."""
+    """Apply one ``set`` override, ``dotted.key=value``, to loaded YAML data, in place."""
     key, eq, value = assignment.partition("=")
     if not eq or not key:
-        raise LrvizError(f"--set {assignment!r}: expected key=value, e.g. --set scheduler.T_max=50")
+        raise LrvizError(f"set {assignment!r}: expected key=value, e.g. scheduler.T_max=50", field="set")
     *parents, last = key.split(".")
     node = data
     for part in parents:
@@ -132,12 +132,12 @@ def apply_set(data: dict, assignment: str) -> None:
     elif isinstance(node, dict):
         node[last] = parse_value(value)
     else:
-        raise LrvizError(f"--set {key}: '{last}' is inside a {type(node).__name__}, not a mapping")
+        raise LrvizError(f"set {key}: '{last}' is inside a {type(node).__name__}, not a mapping", field="set")
 
 
 def _index(node: list, part: str, key: str) -> int:
     if not part.isdigit() or int(part) >= len(node):
-        raise LrvizError(f"--set {key}: '{part}' is not an index of a list of {len(node)}")
+        raise LrvizError(f"set {key}: '{part}' is not an index of a list of {len(node)}", field="set")
     return int(part)
 
 
@@ -146,7 +146,7 @@ def _child(node, part: str, key: str):
         return node[_index(node, part, key)]
     if isinstance(node, dict) and part in node:
         return node[part]
-    raise LrvizError(f"--set {key}: no '{part}' to descend into")
+    raise LrvizError(f"set {key}: no '{part}' to descend into", field="set")
 
 
 def scheduler_from_yaml(node, where: str) -> SchedulerSpec:

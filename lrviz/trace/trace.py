@@ -72,3 +72,35 @@ class Trace:
 
         write_atomically(path, lambda fh: fh.writelines(table_lines([self], "csv")))
 
+    def to_html(self, path: str | Path, **options) -> Path:
+        """Write the interactive page (lrviz.render.html.html_figure takes ``options``)."""
+        from ..render.html import save_html
+
+        return save_html([self], path, **options)
+
+    def to_dict(self) -> dict:
+        """JSON-ready lists of the table's columns and what the trace is (lrviz.render.frames.trace_to_dict)."""
+        from ..render.frames import trace_to_dict
+
+        return trace_to_dict(self)
+
+    def to_pandas(self):
+        """A DataFrame indexed by step with the table's columns (lrviz.render.frames.trace_to_pandas)."""
+        from ..render.frames import trace_to_pandas
+
+        return trace_to_pandas(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from ..render.jupyter import mimebundle
+
+        return mimebundle(self)
+
+    def _repr_png_(self) -> bytes:
+        from ..render.jupyter import display_png
+
+        return display_png(self)
+
+    def _repr_html_(self) -> str:
+        from ..render.jupyter import display_html
+
+        return display_html(self)

@@ -1,0 +1,43 @@
+"""What plot and compare share: simulate, then draw to the terminal and/or a figure file."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Callable, Sequence
+
+from ..options import DrawOptions, SpecRequest, check_names, console, default_figure_path, simulate_all
+from .units import checked_unit
+
+
+def check_output(draw: DrawOptions) -> None:
+    """Refuse, before any work, a figure path that cannot be written."""
+    from ...output import check_writable
+    from ...render.png import FIGURE_SUFFIXES
+
+    if draw.output is not None:
+        check_writable(draw.output, FIGURE_SUFFIXES)
+
+
+def simulate_and_draw(request: SpecRequest, draw: DrawOptions, specs: Sequence, *, chart_height: int,
+                      check: Callable[[list], None] = lambda traces: None, **figure):
+    """The traces of ``specs``, charted in the terminal (``--terminal``) and drawn to a figure file
+    (``-o``, or by default) with ``figure`` options; returns the traces, the unit shown and the path
+    written (None without a figure). ``check(traces)`` refuses, before anything is drawn, what they
+    cannot show."""
+    from ...render.charts import print_chart
+    from ...startup.figure_worker import figure_worker
+
+    check_names(specs)
+    path = None
+    with figure_worker() if draw.drawing else nullcontext() as render:
+        traces = simulate_all(specs)
+        unit = checked_unit(draw.unit, traces, figure=draw.drawing,
+                            steps_per_epoch_given=request.options.steps_per_epoch is not None)
+        check(traces)
+        if draw.terminal:
+            print_chart(console(), traces, draw.width, log=draw.log, height=chart_height, ascii=draw.ascii, unit=unit,
+                        momentum=draw.momentum)
+        if draw.drawing:
+            path = render(traces, draw.output or default_figure_path(traces), log=draw.log, title=draw.title,
+                          momentum=draw.momentum, unit=unit, **figure)
+    return traces, unit, path
