@@ -45,7 +45,7 @@ def resumed_build(spec: ScheduleSpec, k: int):
     row = k - whole.start
     if not 0 <= row <= whole.steps - 2:
         raise LrvizError(f"resume_at {k} is outside {whole.start}..{whole.start + whole.steps - 2} "
-                         f"(it must leave a step to continue)")
+                         f"(it must leave a step to continue)", field="resume_at")
     reason = unresumable_reason(whole.scheduler)
     if reason:
         raise LrvizError(f"cannot resume from a checkpoint: {reason}")
