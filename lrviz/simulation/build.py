@@ -11,7 +11,7 @@ from ..catalog.drive import Drive
 from ..errors import LrvizError
 from ..spec import DEFAULT_STEPS, ScheduleSpec, SchedulerSpec, positive_number, suggest
 from . import contracts
-from .argtypes import convert
+from .argtypes import convert, per_group
 from .refusals import REFUSALS, raised_outside_lrviz
 
 #: the largest step a schedule can resume after: step numbers stay exact as int64 and float64
@@ -68,13 +68,19 @@ def make_optimizer(spec: ScheduleSpec):
 
 
 def convert_args(loaded: Loaded, args: dict[str, Any], optimizer) -> dict[str, Any]:
-    """Check names against the signature and convert each value to its type (children built)."""
+    """Check names against the signature and convert each value to its type, or to a list of one per
+    param group where torch takes that (lrviz.simulation.pergroup); children built."""
+    from .pergroup import check_lengths, per_group_args
+
     args = without_deprecated(loaded.facts, args)
     check_names(loaded.facts, args)
     kwargs = {}
+    grouped = per_group_args(loaded.target)
     for key, value in args.items():
         children = nested_specs(loaded.facts, key, value)
-        kwargs[key] = convert(value, loaded.hints[key], key) if children is None else _build_children(children, optimizer)
+        hint = per_group(loaded.hints[key]) if key in grouped else loaded.hints[key]
+        kwargs[key] = convert(value, hint, key) if children is None else _build_children(children, optimizer)
+    check_lengths(loaded.name, kwargs, grouped, len(optimizer.param_groups))
     return kwargs
 
 
