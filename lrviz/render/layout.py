@@ -1,0 +1,180 @@
+"""A figure's texts and legends laid out so that none leaves the figure or hides data.
+
+The heading (title, then the settings line) sits at the top and the footer (the full spec, small)
+at the bottom, each wrapped to the figure's width; matplotlib's constrained layout places the axes
+in what is left. A legend goes inside the axes where it touches no line (lrviz.render.fit), else
+below the axes, in as many columns as the width holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..notices import warn
+from .fit import fit_text, place_inside, text_fits, wrap_to_width
+
+#: space around the figure's edges and between blocks, in points
+PAD = 6
+#: more entries than this go below the axes rather than inside
+MAX_INSIDE = 6
+#: the share of the figure's height texts (heading, footer) may take before the footer, then the
+#: settings line, are left out
+MAX_TEXT_SHARE = 0.35
+#: the share of the height a legend below the axes may take at most (smaller fonts are tried first)
+MAX_LEGEND_SHARE = 0.35
+LEGEND_FONT_SIZES = ("medium", "small", "x-small")
+
+
+@dataclass
+class Panel:
+    """One lr axes: where its legend goes (``legend_ax``), what it must not hide (``data_axes``),
+    its entries, and its title (side layout)."""
+
+    ax: object
+    legend_ax: object
+    data_axes: list
+    handles: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+    title: str = ""
+
+
+def _text(fig, x: float, y: float, *, math: bool = False, **style):
+    return fig.text(x, y, "", parse_math=math, **style)
+
+
+def heading(fig, renderer, titles: list[str], subtitle: str, user_title: bool) -> list[tuple[object, float]]:
+    """Place the title (the first of ``titles`` that fits on one line, else the last, wrapped) and
+    the settings line at the top; returns each text placed with the pixels it takes from the top."""
+    import matplotlib
+
+    pad = PAD * fig.dpi / 72
+    width = fig.bbox.width - 2 * pad
+    top, placed = pad, []
+    if titles:
+        title = _text(fig, 0.5, 1 - top / fig.bbox.height, ha="center", va="top", math=user_title,
+                      fontsize=matplotlib.rcParams["figure.titlesize"],
+                      fontweight=matplotlib.rcParams["figure.titleweight"], gid="lrviz-title")
+        fits = text_fits(title, renderer, width)
+        chosen = next((t for t in titles[:-1] if "\n" not in t and fits(t)), None)
+        if chosen is not None:
+            title.set_text(chosen)
+        else:
+            fit_text(title, renderer, titles[-1], width, max_lines=3 if user_title else 2)
+        placed.append((title, title.get_window_extent(renderer).height + pad / 2))
+        top += placed[-1][1]
+    if subtitle:
+        line = _text(fig, 0.5, 1 - top / fig.bbox.height, ha="center", va="top", fontsize="medium", color="0.3",
+                     gid="lrviz-subtitle")
+        fit_text(line, renderer, subtitle, width, max_lines=2)
+        placed.append((line, line.get_window_extent(renderer).height + pad / 2))
+    return placed
+
+
+def shown_title(fig) -> str:
+    """The title lrviz placed (its wrapped lines joined by spaces), or ''."""
+    return next((t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == "lrviz-title"), "")
+
+
+def footer(fig, renderer, lines: list[str]) -> float:
+    """The full spec(s) in small type at the bottom left, at most three lines; returns its height in pixels."""
+    if not lines:
+        return 0.0
+    pad = PAD * fig.dpi / 72
+    text = _text(fig, pad / fig.bbox.width, pad / fig.bbox.height, ha="left", va="bottom",
+                 fontsize="x-small", color="0.4", gid="lrviz-footer")
+    fit_text(text, renderer, "\n".join(lines), fig.bbox.width - 2 * pad, max_lines=3)
+    return text.get_window_extent(renderer).height + pad
+
+
+def _wrapped_labels(fig, renderer, labels: list[str], width: float, fontsize) -> list[str]:
+    scratch = _text(fig, 0, 0, fontsize=fontsize)
+    wrapped = ["\n".join(wrap_to_width(label, text_fits(scratch, renderer, width), 2)) for label in labels]
+    scratch.remove()
+    return wrapped
+
+
+def legend_below(fig, renderer, handles: list, labels: list[str], bottom: float) -> float:
+    """A figure legend below the axes, ``bottom`` pixels above the bottom edge, in as many columns
+    as the width holds; returns its height in pixels (0 when even the smallest type is too tall)."""
+    pad = PAD * fig.dpi / 72
+    width = fig.bbox.width - 2 * pad
+    for fontsize in LEGEND_FONT_SIZES:
+        texts = _wrapped_labels(fig, renderer, labels, 0.8 * width, fontsize)
+        for columns in sorted({-(-len(texts) // rows) for rows in range(1, len(texts) + 1)}, reverse=True):
+            legend = fig.legend(handles, texts, loc="lower center", ncols=columns, frameon=False, fontsize=fontsize,
+                                bbox_to_anchor=(0.5, bottom / fig.bbox.height), bbox_transform=fig.transFigure,
+                                borderaxespad=0)
+            for text in legend.get_texts():
+                text.set_parse_math(False)
+            box = legend.get_window_extent(renderer)
+            if box.width <= width or columns == 1:
+                if box.height <= MAX_LEGEND_SHARE * fig.bbox.height:
+                    return box.height + pad
+                legend.remove()
+                break
+            legend.remove()
+    warn(f"the legend of {len(labels)} curves does not fit in the figure: left out (give a larger size)")
+    return 0.0
+
+
+def _inside(panel: Panel, renderer):
+    """A legend inside the panel, its labels wrapped to under half the axes' width."""
+    legend = panel.legend_ax.legend(panel.handles, panel.labels, frameon=False)
+    for text in legend.get_texts():
+        text.set_parse_math(False)
+        fit_text(text, renderer, text.get_text(), 0.45 * panel.ax.bbox.width, max_lines=2)
+    return legend
+
+
+def _panel_titles(panels: list[Panel], renderer) -> None:
+    for panel in panels:
+        if panel.title:
+            title = panel.ax.set_title("", fontsize="medium", parse_math=False)
+            fit_text(title, renderer, panel.title, panel.ax.bbox.width, max_lines=2)
+
+
+def _entries(panels: list[Panel]) -> tuple[list, list[str]]:
+    """Every panel's legend entries, each label once (side panels repeat the phase markers)."""
+    seen: dict[str, object] = {}
+    for panel in panels:
+        for handle, label in zip(panel.handles, panel.labels):
+            seen.setdefault(label, handle)
+    return list(seen.values()), list(seen)
+
+
+def arrange(fig, panels: list[Panel], titles: list[str], subtitle: str, footer_lines: list[str],
+            legend: str = "best", user_title: bool = False) -> None:
+    """Lay out ``fig``: texts, legends (``best``, ``outside`` or ``none``), then the axes; the
+    positions are then fixed (no layout engine runs again when the figure is saved)."""
+    renderer = fig.canvas.get_renderer()
+    height = fig.bbox.height
+    placed = heading(fig, renderer, titles, subtitle, user_title)
+    bottom = footer(fig, renderer, [line for line in footer_lines if line != shown_title(fig)])
+    if bottom and sum(h for _, h in placed) + bottom > MAX_TEXT_SHARE * height:  # small: the footer goes first
+        next(t for t in fig.texts if t.get_gid() == "lrviz-footer").remove()
+        bottom = 0.0
+    if len(placed) == 2 and sum(h for _, h in placed) > MAX_TEXT_SHARE * height:  # then the settings line
+        placed.pop()[0].remove()
+    top = PAD * fig.dpi / 72 + sum(h for _, h in placed)
+    engine = fig.get_layout_engine()
+
+    def lay_out(low: float) -> None:
+        engine.set(rect=(0, low / height, 1, (height - top - low) / height))
+        engine.execute(fig)
+
+    lay_out(bottom)
+    if any(p.title for p in panels):
+        _panel_titles(panels, renderer)
+        lay_out(bottom)
+    handles, labels = _entries(panels)
+    outside = legend == "outside" or (legend == "best" and len(labels) > MAX_INSIDE)
+    if legend == "best" and not outside:
+        with_entries = [p for p in panels if p.handles]
+        inside = [_inside(p, renderer) for p in with_entries]
+        if not all(place_inside(lg, p.ax, p.data_axes, renderer) for lg, p in zip(inside, with_entries)):
+            for lg in inside:
+                lg.remove()
+            outside = True
+    if outside and labels:
+        lay_out(bottom + legend_below(fig, renderer, handles, labels, bottom))
+    fig.set_layout_engine("none")
