@@ -12,8 +12,8 @@ import re
 from typing import Callable, Sequence
 
 ELLIPSIS = "…"
-#: where a line may break: after spaces and commas (inline specs have no spaces)
-PIECES = re.compile(r"[^ ,]+,? *|[ ,]+")
+#: where a line may break: after spaces and commas (inline specs have no spaces), never inside $math$
+PIECES = re.compile(r"(?:\$[^$]*\$|[^ ,])+,? *|[ ,]+")
 #: inside the axes, the places a legend may go, most usual first (matplotlib's location codes)
 INSIDE = ("upper right", "upper left", "lower left", "lower right", "center right", "center left",
           "upper center", "lower center", "center")
@@ -46,7 +46,7 @@ def wrap_to_width(text: str, fits: Callable[[str], bool], max_lines: int) -> lis
             if line.strip():
                 lines.append(line.rstrip())
             line = piece.lstrip()
-            while line and not fits(line.rstrip()):
+            while line and "$" not in line and not fits(line.rstrip()):
                 cut = _longest_fitting(line, fits)
                 lines.append(line[:cut])
                 line = line[cut:]
@@ -61,10 +61,14 @@ def wrap_to_width(text: str, fits: Callable[[str], bool], max_lines: int) -> lis
 
 
 def text_fits(artist, renderer, width: float) -> Callable[[str], bool]:
-    """Does a text, set into ``artist`` (a matplotlib Text), draw at most ``width`` pixels wide?"""
+    """Does a text, set into ``artist`` (a matplotlib Text), draw at most ``width`` pixels long
+    (wide, or high when the text is turned upright like a y label)?"""
+    upright = artist.get_rotation() % 180 == 90
+
     def fits(text: str) -> bool:
         artist.set_text(text)
-        return artist.get_window_extent(renderer).width <= width
+        box = artist.get_window_extent(renderer)
+        return (box.height if upright else box.width) <= width
 
     return fits
 

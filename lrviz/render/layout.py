@@ -50,18 +50,21 @@ def heading(fig, renderer, titles: list[str], subtitle: str, user_title: bool) -
     pad = PAD * fig.dpi / 72
     width = fig.bbox.width - 2 * pad
     top, placed = pad, []
-    if titles:
+    if any(titles):
         title = _text(fig, 0.5, 1 - top / fig.bbox.height, ha="center", va="top", math=user_title,
                       fontsize=matplotlib.rcParams["figure.titlesize"],
                       fontweight=matplotlib.rcParams["figure.titleweight"], gid="lrviz-title")
         fits = text_fits(title, renderer, width)
         chosen = next((t for t in titles[:-1] if "\n" not in t and fits(t)), None)
-        if chosen is not None:
-            title.set_text(chosen)
-        else:
+        if chosen is None:
             fit_text(title, renderer, titles[-1], width, max_lines=3 if user_title else 2)
-        placed.append((title, title.get_window_extent(renderer).height + pad / 2))
-        top += placed[-1][1]
+        else:
+            title.set_text(chosen)
+        if title.get_text():
+            placed.append((title, title.get_window_extent(renderer).height + pad / 2))
+            top += placed[-1][1]
+        else:  # the last resort was no title
+            title.remove()
     if subtitle:
         line = _text(fig, 0.5, 1 - top / fig.bbox.height, ha="center", va="top", fontsize="medium", color="0.3",
                      gid="lrviz-subtitle")
@@ -126,11 +129,16 @@ def _inside(panel: Panel, renderer):
     return legend
 
 
-def _panel_titles(panels: list[Panel], renderer) -> None:
+def _fit_labels(fig, panels: list[Panel], renderer) -> None:
+    """Panel titles and axis labels wrapped to the length of their axes (a y label to its height)."""
     for panel in panels:
         if panel.title:
             title = panel.ax.set_title("", fontsize="medium", parse_math=False)
             fit_text(title, renderer, panel.title, panel.ax.bbox.width, max_lines=2)
+    for ax in fig.axes:
+        for label, length in ((ax.xaxis.label, ax.bbox.width), (ax.yaxis.label, ax.bbox.height)):
+            if label.get_text():
+                fit_text(label, renderer, label.get_text().replace("\n", " "), length, max_lines=2)
 
 
 def _entries(panels: list[Panel]) -> tuple[list, list[str]]:
@@ -163,9 +171,8 @@ def arrange(fig, panels: list[Panel], titles: list[str], subtitle: str, footer_l
         engine.execute(fig)
 
     lay_out(bottom)
-    if any(p.title for p in panels):
-        _panel_titles(panels, renderer)
-        lay_out(bottom)
+    _fit_labels(fig, panels, renderer)
+    lay_out(bottom)
     handles, labels = _entries(panels)
     outside = legend == "outside" or (legend == "best" and len(labels) > MAX_INSIDE)
     if legend == "best" and not outside:

@@ -2,6 +2,8 @@
 
 - ``milestone``: a SequentialLR milestone, from the spec (the step the next scheduler takes over);
 - ``warmup ends``: the first step where a rising start stops rising, from the data;
+- ``decay starts``: where a stable phase after the warmup ends, from the data, for
+  warmup-stable-decay schedulers;
 - ``restart``: where the lr starts rising again after it fell, from the data, for schedulers that
   restart (SGDR, timm's cycles, Hugging Face's hard restarts).
 
@@ -17,11 +19,13 @@ from __future__ import annotations
 
 from .titles import family
 
-KINDS = ("milestone", "warmup ends", "restart")
+KINDS = ("milestone", "warmup ends", "decay starts", "restart")
 #: how each kind is drawn: thin grey vertical lines told apart by their dashes
-KIND_STYLE = {"milestone": (0, (1, 2)), "warmup ends": (0, (4, 2)), "restart": (0, (6, 2, 1, 2))}
+KIND_STYLE = {"milestone": (0, (1, 2)), "warmup ends": (0, (4, 2)), "decay starts": (0, (8, 3)), "restart": (0, (6, 2, 1, 2))}
 #: schedulers whose rises after the warmup are restarts
 RESTARTING = ("sgdr", "timm:cosine", "timm:tanh", "timm:poly", "hf:cosine_with_restarts")
+#: schedulers with a stable phase between warmup and decay
+STABLE = ("hf:warmup_stable_decay", "timm:wsd")
 #: schedulers whose rises are their shape, not a warmup
 CYCLING = ("cyclic",)
 
@@ -47,6 +51,10 @@ def boundaries(trace) -> list[tuple[int, str]]:
     rising_end = warmup_end(values) if len(values) > 1 and values[1] > values[0] else 0
     if rising_end and rising_end < len(values) - 1 and name not in CYCLING:
         found.setdefault(trace.start + rising_end, "warmup ends")
+    if name in STABLE:
+        falls = np.flatnonzero(np.diff(values[rising_end:]) < 0)
+        if falls.size and falls[0] > 0:
+            found.setdefault(trace.start + rising_end + int(falls[0]) + 1, "decay starts")
     if name in RESTARTING and len(values) > 2:
         step = np.diff(values)
         rises = np.flatnonzero((step[1:] > 0) & (step[:-1] <= 0)) + 2  # t with lr[t] > lr[t-1] <= lr[t-2]

@@ -279,6 +279,9 @@ def make_figure(traces: Sequence, *, log: bool = False, title: str | None = None
                     each.set_ylabel("")
                     each.tick_params(labelleft=False)
             twin, metric_lines = draw_metrics(ax, panel, unit, panel_names, window) if metrics else (None, [])
+            if metric_lines and len(lines) == 1:  # one curve and its metric: say which is which
+                lines[0].set_label("learning rate")
+                metric_lines[0].set_label("metric")
             boundaries = draw_markers(ax, panel, unit) if markers else []
             handles = lines if len(lines) > 1 or metric_lines else []
             handles = handles + metric_lines + boundaries

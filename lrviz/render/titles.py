@@ -177,9 +177,11 @@ def is_default_label(spec) -> bool:
     from ..spec import parse_inline
 
     try:
-        return parse_inline(spec.label) == spec.scheduler
+        parsed = parse_inline(spec.label)
     except LrvizError:
         return False
+    parsed.args.pop("metrics", None)  # fed to step(), not to the scheduler (lrviz.spec.with_metrics)
+    return parsed == spec.scheduler
 
 
 def display_label(trace) -> str:
@@ -281,7 +283,8 @@ def figure_words(traces: Sequence, title: str | None = None, side: bool = False)
             titles = [_short_inline(shared)]
             footer = [shared] if titles[0] != shared else []
         else:
-            titles = [] if side else [" vs ".join(labels)]
+            # one title naming them all when it fits; three or more are named by the legend
+            titles = [] if side else [" vs ".join(labels)] + ([""] if len(traces) > 2 else [])
             footer = [f"{name}: {text}" for name, t, text in zip(labels, traces, full) if name != t.label]
         if len(set(labels)) < len(labels):  # shortened names that collide: the labels themselves
             labels = [t.label for t in traces]
