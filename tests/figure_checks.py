@@ -71,7 +71,7 @@ def legend_hides_data(fig, renderer) -> list[str]:
         same_place = [a for a in fig.axes if a.bbox.bounds == ax.bbox.bounds]
         for other in same_place:
             for line in other.get_lines():
-                if line.get_gid() == "lrviz-marker":
+                if (line.get_gid() or "").startswith("lrviz-marker"):
                     continue
                 points = step_points(line)
                 hit = ((points[:, 0] > box.x0) & (points[:, 0] < box.x1)

@@ -82,7 +82,7 @@ def fit_text(artist, renderer, text: str, width: float, max_lines: int) -> int:
 
 def data_paths(axes: Sequence, renderer) -> list:
     """The lines drawn in ``axes`` as display-space paths, step curves as their steps
-    (phase markers, given the gid ``lrviz-marker``, are not data)."""
+    (phase markers, their gid ``lrviz-marker:<kind>``, are not data)."""
     import numpy as np
     from matplotlib.cbook import STEP_LOOKUP_MAP
     from matplotlib.path import Path
@@ -90,7 +90,7 @@ def data_paths(axes: Sequence, renderer) -> list:
     paths = []
     for ax in axes:
         for line in ax.get_lines():
-            if line.get_gid() == "lrviz-marker" or not line.get_visible():
+            if (line.get_gid() or "").startswith("lrviz-marker") or not line.get_visible():
                 continue
             xy = np.asarray(line.get_xydata(), dtype=float)
             if not len(xy):

@@ -21,7 +21,8 @@ from .titles import family
 
 KINDS = ("milestone", "warmup ends", "decay starts", "restart")
 #: how each kind is drawn: thin grey vertical lines told apart by their dashes
-KIND_STYLE = {"milestone": (0, (1, 2)), "warmup ends": (0, (4, 2)), "decay starts": (0, (8, 3)), "restart": (0, (6, 2, 1, 2))}
+KIND_STYLE = {"milestone": (0, (1, 2)), "warmup ends": (0, (4, 2)), "decay starts": (0, (8, 2, 1, 2, 1, 2)),
+              "restart": (0, (6, 2, 1, 2))}
 #: schedulers whose rises after the warmup are restarts
 RESTARTING = ("sgdr", "timm:cosine", "timm:tanh", "timm:poly", "hf:cosine_with_restarts")
 #: schedulers with a stable phase between warmup and decay

@@ -188,7 +188,7 @@ def draw_markers(ax, traces: Sequence, unit: str) -> list:
     drawn: dict[str, object] = {}
     for x, kind in sorted({(step * row_span(t, unit), kind) for t in traces for step, kind in boundaries(t)}):
         if lo < x < hi:
-            line = ax.axvline(x, color="0.4", linewidth=0.9, linestyle=KIND_STYLE[kind], gid="lrviz-marker",
+            line = ax.axvline(x, color="0.4", linewidth=0.9, linestyle=KIND_STYLE[kind], gid=f"lrviz-marker:{kind}",
                               label=kind if kind not in drawn else "_nolegend_", zorder=1)
             drawn.setdefault(kind, line)
     return list(drawn.values())

@@ -150,8 +150,10 @@ def full_text(trace) -> str:
     >>> import numpy as np
     >>> from lrviz.simulate import Trace
     >>> from lrviz.spec import ScheduleSpec, parse_inline
-    >>> spec = ScheduleSpec(parse_inline("sequential:schedulers=[linear(total_iters=5),cosine(T_max=9)],milestones=[5]"), "x")
-    >>> full_text(Trace("x", np.zeros((1, 2)), title="SequentialLR(schedulers=[LinearLR, CosineAnnealingLR], milestones=[5])", spec=spec))
+    >>> spec = ScheduleSpec(parse_inline("sequential:schedulers=[linear(total_iters=5),cosine(T_max=9)],"
+    ...                                  "milestones=[5]"), "x")
+    >>> call = "SequentialLR(schedulers=[LinearLR, CosineAnnealingLR], milestones=[5])"
+    >>> full_text(Trace("x", np.zeros((1, 2)), title=call, spec=spec))
     'SequentialLR(schedulers=[LinearLR(total_iters=5), CosineAnnealingLR(T_max=9)], milestones=[5])'
     """
     spec = trace.spec.scheduler if trace.spec is not None else None
