@@ -243,7 +243,7 @@ def test_the_settings_line_states_the_base_lr_as_set(spec, lr, expected):
 
 
 def test_the_settings_line_states_the_optimizer_and_each_group():
-    assert text(make_figure(groups()), "lrviz-subtitle") == "cosine 50 · AdamW · lr 0.001 / 0.0001 · 60 steps"
+    assert text(make_figure(groups()), "lrviz-subtitle") == "backbone and head · AdamW · lr 0.001 / 0.0001 · 60 steps"
 
 
 def test_whole_steps_get_whole_ticks():

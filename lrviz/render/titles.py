@@ -38,7 +38,7 @@ WORDS = {
     "cosine": ("cosine", "{T_max}"),
     "plateau": ("plateau", "×{factor}", "patience {patience}"),
     "cyclic": ("cyclic", "{base_lr} to {max_lr}", "{mode}"),
-    "sgdr": ("cosine restarts", "every {T_0}", "×{T_mult}"),
+    "sgdr": ("cosine warm restarts", "every {T_0},", "period ×{T_mult}"),
     "onecycle": ("one-cycle", "to {max_lr}"),
     "poly": ("poly", "power {power}", "over {total_iters}"),
     "timm:cosine": ("timm:cosine", "{t_initial},", "{cycle_limit} cycles,", "decay {cycle_decay}"),
@@ -274,8 +274,8 @@ def figure_words(traces: Sequence, title: str | None = None, side: bool = False)
         short = describe(spec.scheduler) if spec is not None else trace.label
         if spec is None or is_default_label(spec):
             titles, labels, subtitle = [full[0], short], [short], settings
-        else:
-            titles, labels, subtitle = [trace.label], [trace.label], " · ".join(p for p in (short, settings) if p)
+        else:  # a named schedule: what it does is the title, its name goes with the settings
+            titles, labels, subtitle = [short], [trace.label], " · ".join(p for p in (trace.label, settings) if p)
         footer = full
     else:
         labels = [display_label(t) for t in traces]
