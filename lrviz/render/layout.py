@@ -129,16 +129,21 @@ def _inside(panel: Panel, renderer):
     return legend
 
 
-def _fit_labels(fig, panels: list[Panel], renderer) -> None:
-    """Panel titles and axis labels wrapped to the length of their axes (a y label to its height)."""
+def _fit_labels(fig, panels: list[Panel], renderer) -> bool:
+    """Panel titles and axis labels wrapped to the length of their axes (a y label to its height);
+    returns whether any was wrapped (the layout must then be done again)."""
+    wrapped = False
     for panel in panels:
         if panel.title:
             title = panel.ax.set_title("", fontsize="medium", parse_math=False)
-            fit_text(title, renderer, panel.title, panel.ax.bbox.width, max_lines=2)
+            wrapped |= fit_text(title, renderer, panel.title, panel.ax.bbox.width, max_lines=2) > 1
     for ax in fig.axes:
         for label, length in ((ax.xaxis.label, ax.bbox.width), (ax.yaxis.label, ax.bbox.height)):
-            if label.get_text():
-                fit_text(label, renderer, label.get_text().replace("\n", " "), length, max_lines=2)
+            text = label.get_text()
+            if text:
+                fit_text(label, renderer, text.replace("\n", " "), length, max_lines=2)
+                wrapped |= label.get_text() != text
+    return wrapped
 
 
 def _entries(panels: list[Panel]) -> tuple[list, list[str]]:
@@ -171,8 +176,8 @@ def arrange(fig, panels: list[Panel], titles: list[str], subtitle: str, footer_l
         engine.execute(fig)
 
     lay_out(bottom)
-    _fit_labels(fig, panels, renderer)
-    lay_out(bottom)
+    if _fit_labels(fig, panels, renderer) or any(p.title for p in panels):
+        lay_out(bottom)
     handles, labels = _entries(panels)
     outside = legend == "outside" or (legend == "best" and len(labels) > MAX_INSIDE)
     if legend == "best" and not outside:
