@@ -9,8 +9,12 @@ SLACK = 1.0
 
 
 def rendered(fig):
-    """Draw ``fig`` on its canvas and return the renderer the extents are measured with."""
-    fig.canvas.draw()
+    """Draw ``fig`` on its canvas, in its style as save_figure does, and return the renderer the
+    extents are measured with."""
+    from lrviz.render.controls import styled
+
+    with styled(*fig.lrviz_style):
+        fig.canvas.draw()
     return fig.canvas.get_renderer()
 
 

@@ -90,15 +90,28 @@ def check_style(style: str | None) -> str | None:
 
 
 @contextmanager
-def styled(style: str | None) -> Iterator[None]:
-    """Apply ``style`` (checked) for the block, in an rc_context: nothing outside it changes."""
+def styled(style: str | None, rc: dict | None = None) -> Iterator[None]:
+    """Apply ``style`` (checked), then the ``rc`` settings, for the block, in an rc_context:
+    nothing outside it changes."""
     import matplotlib
     import matplotlib.style
 
     with matplotlib.rc_context():
         if style is not None:
             matplotlib.style.use(style)
+        matplotlib.rcParams.update(rc or {})
         yield
+
+
+def font_settings(size: tuple[float, float], style: str | None) -> dict:
+    """Smaller type in a figure smaller than lrviz's 8 x 4.5 inches (down to 70%: 7 points), so a
+    column-wide figure keeps room for its data; a style's own type is left as it is.
+
+    >>> font_settings((8, 4.5), None), font_settings((6, 4), None), font_settings((3, 2), "ggplot")
+    ({}, {'font.size': 7.5}, {})
+    """
+    scale = max(0.7, min(1.0, size[0] / 8, size[1] / 4.5 * 1.2))
+    return {} if style is not None or scale == 1 else {"font.size": round(10 * scale, 1)}
 
 
 def palette(style: str | None, default: tuple) -> tuple:

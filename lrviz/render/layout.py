@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import LrvizError
 from ..notices import warn
 from .fit import fit_text, place_inside, text_fits, wrap_to_width
 
@@ -23,6 +24,8 @@ MAX_TEXT_SHARE = 0.35
 #: the share of the height a legend below the axes may take at most (smaller fonts are tried first)
 MAX_LEGEND_SHARE = 0.35
 LEGEND_FONT_SIZES = ("medium", "small", "x-small")
+#: constrained layout passes at most (the ticks of a resized axes can change its margins)
+LAYOUT_PASSES = 3
 
 
 @dataclass
@@ -146,6 +149,44 @@ def _fit_labels(fig, panels: list[Panel], renderer) -> bool:
     return wrapped
 
 
+def constrain(fig, rect: tuple[float, float, float, float], renderer) -> None:
+    """Place the axes with their decorations in ``rect`` (left, bottom, width, height as figure
+    fractions) by constrained layout; again (LAYOUT_PASSES at most) while a tick label sticks out:
+    the new size of an axes can bring new ticks, so they are then kept where they are (the layout
+    is fixed after this anyway). A figure too small for its axes is refused."""
+    import warnings
+
+    from matplotlib.transforms import Bbox
+
+    area = Bbox.from_bounds(*rect).transformed(fig.transFigure)
+    engine = fig.get_layout_engine()
+    for _ in range(LAYOUT_PASSES):
+        engine.set(rect=rect)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="constrained_layout not applied")
+            try:
+                engine.execute(fig)
+            except UserWarning:
+                raise LrvizError(f"a {fig.get_figwidth():g}x{fig.get_figheight():g} inch figure is too small for "
+                                 f"its {len(fig.axes)} axes and their labels: give a larger size") from None
+        if all(_within(ax.get_tightbbox(renderer), area) for ax in fig.axes):
+            return
+        freeze_ticks(fig)
+
+
+def freeze_ticks(fig) -> None:
+    """Keep every axis's major ticks where the layout saw them (a tick locator asks the axis's size)."""
+    from matplotlib.ticker import FixedLocator
+
+    for axis in [a for ax in fig.axes for a in (ax.xaxis, ax.yaxis)]:
+        axis.set_major_locator(FixedLocator(axis.get_majorticklocs()))
+
+
+def _within(box, area, slack: float = 1.0) -> bool:
+    return (box.x0 >= area.x0 - slack and box.x1 <= area.x1 + slack
+            and box.y0 >= area.y0 - slack and box.y1 <= area.y1 + slack)
+
+
 def _entries(panels: list[Panel]) -> tuple[list, list[str]]:
     """Every panel's legend entries, each label once (side panels repeat the phase markers)."""
     seen: dict[str, object] = {}
@@ -169,11 +210,9 @@ def arrange(fig, panels: list[Panel], titles: list[str], subtitle: str, footer_l
     if len(placed) == 2 and sum(h for _, h in placed) > MAX_TEXT_SHARE * height:  # then the settings line
         placed.pop()[0].remove()
     top = PAD * fig.dpi / 72 + sum(h for _, h in placed)
-    engine = fig.get_layout_engine()
 
     def lay_out(low: float) -> None:
-        engine.set(rect=(0, low / height, 1, (height - top - low) / height))
-        engine.execute(fig)
+        constrain(fig, (0, low / height, 1, (height - top - low) / height), renderer)
 
     lay_out(bottom)
     if _fit_labels(fig, panels, renderer) or any(p.title for p in panels):
@@ -188,5 +227,9 @@ def arrange(fig, panels: list[Panel], titles: list[str], subtitle: str, footer_l
                 lg.remove()
             outside = True
     if outside and labels:
-        lay_out(bottom + legend_below(fig, renderer, handles, labels, bottom))
+        bottom += legend_below(fig, renderer, handles, labels, bottom)
+        lay_out(bottom)
+        if _fit_labels(fig, panels, renderer):  # the axes got shorter: a y label may need wrapping now
+            lay_out(bottom)
+    freeze_ticks(fig)
     fig.set_layout_engine("none")

@@ -238,7 +238,7 @@ def make_figure(traces: Sequence, *, log: bool = False, title: str | None = None
     from matplotlib.figure import Figure
 
     from ..units import common_unit
-    from .controls import check_dpi, check_legend, check_range, check_size, check_style, palette, styled
+    from .controls import check_dpi, check_legend, check_range, check_size, check_style, font_settings, palette, styled
     from .layout import Panel, arrange, shown_title
     from .titles import figure_words
 
@@ -253,7 +253,8 @@ def make_figure(traces: Sequence, *, log: bool = False, title: str | None = None
     names = dict(zip(map(id, traces), words.labels))
     rows, columns = _grid(len(panels))
     per_row = 2 if momentum else 1
-    with styled(style):
+    rc = font_settings(size, style)
+    with styled(style, rc):
         colours = palette(style, PALETTE)
         fig = Figure(figsize=size, dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
@@ -292,7 +293,7 @@ def make_figure(traces: Sequence, *, log: bool = False, title: str | None = None
         for ax in lr_axes:
             scale_ticks(ax)
         arrange(fig, placed, words.titles, words.subtitle, words.footer, legend, user_title=title is not None)
-    fig.lrviz_style = style
+    fig.lrviz_style = style, rc
     fig.lrviz_metadata = {"Title": shown_title(fig) or (words.titles or [""])[0],
                           "Description": "\n".join(filter(None, [words.description, words.subtitle]))}
     return fig
@@ -324,7 +325,7 @@ def save_figure(fig, path: str | Path) -> Path:
     for key, ours in zip(METADATA_KEYS[suffix], ("Title", "Description")):
         if told.get(ours):
             metadata[key] = told[ours]
-    with styled(getattr(fig, "lrviz_style", None)), matplotlib.rc_context({"svg.hashsalt": "lrviz"}):
+    with styled(*getattr(fig, "lrviz_style", (None, None))), matplotlib.rc_context({"svg.hashsalt": "lrviz"}):
         return write_atomically(
             path,
             lambda fh: fig.savefig(fh, format=suffix[1:], metadata=metadata, dpi=fig.dpi),
