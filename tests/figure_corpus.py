@@ -61,14 +61,14 @@ def cases() -> dict[str, tuple[list, dict]]:
         "small": ([lrviz.simulate(WARMUP_COSINE, steps=10000, lr=3e-4),
                    lrviz.simulate("cosine:T_max=10000", steps=10000, lr=3e-4)], {"size": (3.3, 2.5), "dpi": 200}),
     }
-    per_epoch = ScheduleSpec(parse_inline("multistep:milestones=[30,60,80],gamma=0.1"), label="per epoch, shown per step",
-                             steps=90, interval="epoch", steps_per_epoch=390)
+    per_epoch = ScheduleSpec(parse_inline("multistep:milestones=[30,60,80],gamma=0.1"),
+                             label="per epoch, shown per step", steps=90, interval="epoch", steps_per_epoch=390)
     found["epochs-top-axis"] = ([simulate_spec(per_epoch)], {"unit": "step", "markers": True})
     found["side-momentum"] = ([lrviz.simulate("onecycle:max_lr=0.1,total_steps=200"),
                                lrviz.simulate("cyclic:base_lr=0.01,max_lr=0.1,step_size_up=25", steps=200)],
                               {"layout": "side", "momentum": True})
-    found["resumed-zoomed"] = ([lrviz.simulate(WARMUP_COSINE.replace("milestones=[500]", "milestones=[500],last_epoch=99"),
-                                               steps=5000, lr=3e-4)], {"markers": True, "x_range": (300, 900)})
+    resumed = WARMUP_COSINE.replace("milestones=[500]", "milestones=[500],last_epoch=99")
+    found["resumed-zoomed"] = ([lrviz.simulate(resumed, steps=5000, lr=3e-4)], {"markers": True, "x_range": (300, 900)})
     if HAS_TIMM:
         found["timm-all-args"] = ([lrviz.simulate(TIMM_COSINE, lr=1e-3)], {"markers": True})
     if HAS_HF:

@@ -243,7 +243,8 @@ def test_the_settings_line_states_the_base_lr_as_set(spec, lr, expected):
 
 
 def test_the_settings_line_states_the_optimizer_and_each_group():
-    assert text(make_figure(groups()), "lrviz-subtitle") == "backbone and head · AdamW · lr 0.001 / 0.0001 · 60 steps"
+    expected = "backbone and head · AdamW · lr 0.001 / 0.0001 · 60 steps"  # its name, then as set
+    assert text(make_figure(groups()), "lrviz-subtitle") == expected
 
 
 def test_whole_steps_get_whole_ticks():

@@ -8,6 +8,7 @@ below the axes, in as many columns as the width holds.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..errors import LrvizError
@@ -39,6 +40,22 @@ class Panel:
     handles: list = field(default_factory=list)
     labels: list = field(default_factory=list)
     title: str = ""
+
+
+def grid_shape(panels: int) -> tuple[int, int]:
+    """(rows, columns) of side-by-side panels: one row up to 3, then as square as fits 3 wide.
+
+    >>> [grid_shape(n) for n in (1, 3, 4, 5, 7)]
+    [(1, 1), (1, 3), (2, 2), (2, 3), (3, 3)]
+    """
+    rows = math.ceil(panels / 3)
+    return rows, math.ceil(panels / rows)
+
+
+def default_size(layout: str, panels: int, momentum: bool) -> tuple[float, float]:
+    """lrviz's figure size in inches: 8 x 4.5 for one axes, wider and taller for a grid of panels."""
+    rows, columns = grid_shape(panels) if layout == "side" else (1, 1)
+    return max(8.0, 4.0 * columns), (4.5 + 1.8 * momentum) * rows
 
 
 def _text(fig, x: float, y: float, *, math: bool = False, **style):

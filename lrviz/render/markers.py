@@ -62,3 +62,18 @@ def boundaries(trace) -> list[tuple[int, str]]:
         for t in rises[rises > rising_end].tolist():
             found.setdefault(trace.start + t, "restart")
     return sorted(found.items())
+
+
+def draw_markers(ax, traces: Sequence, unit: str) -> list:
+    """Thin vertical lines at each trace's phase boundaries (lrviz.render.markers) inside the x range;
+    returns one line per kind drawn, for the legend."""
+    from ..units import row_span
+
+    lo, hi = ax.get_xlim()
+    drawn: dict[str, object] = {}
+    for x, kind in sorted({(step * row_span(t, unit), kind) for t in traces for step, kind in boundaries(t)}):
+        if lo < x < hi:
+            line = ax.axvline(x, color="0.4", linewidth=0.9, linestyle=KIND_STYLE[kind], gid=f"lrviz-marker:{kind}",
+                              label=kind if kind not in drawn else "_nolegend_", zorder=1)
+            drawn.setdefault(kind, line)
+    return list(drawn.values())

@@ -178,44 +178,12 @@ def draw_metrics(ax, traces: Sequence, unit: str | None = None, names: Sequence[
     return twin, lines
 
 
-def draw_markers(ax, traces: Sequence, unit: str) -> list:
-    """Thin vertical lines at each trace's phase boundaries (lrviz.render.markers) inside the x range;
-    returns one line per kind drawn, for the legend."""
-    from ..units import row_span
-    from .markers import KIND_STYLE, boundaries
-
-    lo, hi = ax.get_xlim()
-    drawn: dict[str, object] = {}
-    for x, kind in sorted({(step * row_span(t, unit), kind) for t in traces for step, kind in boundaries(t)}):
-        if lo < x < hi:
-            line = ax.axvline(x, color="0.4", linewidth=0.9, linestyle=KIND_STYLE[kind], gid=f"lrviz-marker:{kind}",
-                              label=kind if kind not in drawn else "_nolegend_", zorder=1)
-            drawn.setdefault(kind, line)
-    return list(drawn.values())
-
-
-def _grid(panels: int) -> tuple[int, int]:
-    """(rows, columns) of side-by-side panels: one row up to 3, then as square as fits 3 wide.
-
-    >>> [_grid(n) for n in (1, 3, 4, 5, 7)]
-    [(1, 1), (1, 3), (2, 2), (2, 3), (3, 3)]
-    """
-    rows = math.ceil(panels / 3)
-    return rows, math.ceil(panels / rows)
-
-
 def _panel(fig, cell, siblings: list, sharex=None):
     """A new axis in ``cell`` sharing x and y with the first of ``siblings`` (it joins them)."""
     first = siblings[0] if siblings else None
     ax = fig.add_subplot(cell, sharex=sharex or first, sharey=first)
     siblings.append(ax)
     return ax
-
-
-def default_size(layout: str, panels: int, momentum: bool) -> tuple[float, float]:
-    """lrviz's figure size in inches: 8 x 4.5 for one axes, wider and taller for a grid of panels."""
-    rows, columns = _grid(panels) if layout == "side" else (1, 1)
-    return max(8.0, 4.0 * columns), (4.5 + 1.8 * momentum) * rows
 
 
 def make_figure(traces: Sequence, *, log: bool = False, title: str | None = None, metrics: bool = False,
@@ -233,13 +201,16 @@ def make_figure(traces: Sequence, *, log: bool = False, title: str | None = None
     either None for open; ``legend`` best|outside|none; ``xlabel``/``ylabel``; ``title`` ('' for no
     heading at all, None for lrviz's); ``style`` a matplotlib style name or file; ``markers``: lines
     at phase boundaries (SequentialLR milestones, warmup end, restarts).
+
+    The figure is laid out for its size once: the positions of its axes and their ticks are fixed.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from ..units import common_unit
     from .controls import check_dpi, check_legend, check_range, check_size, check_style, font_settings, palette, styled
-    from .layout import Panel, arrange, shown_title
+    from .layout import Panel, arrange, default_size, grid_shape, shown_title
+    from .markers import draw_markers
     from .titles import figure_words
 
     if layout not in LAYOUTS:
@@ -251,7 +222,7 @@ def make_figure(traces: Sequence, *, log: bool = False, title: str | None = None
     unit = common_unit(traces, unit)
     words = figure_words(traces, title, side=layout == "side")
     names = dict(zip(map(id, traces), words.labels))
-    rows, columns = _grid(len(panels))
+    rows, columns = grid_shape(len(panels))
     per_row = 2 if momentum else 1
     rc = font_settings(size, style)
     with styled(style, rc):

@@ -49,8 +49,8 @@ WORDS = {
 }
 #: arguments that name a warmup length, shown as a "warmup N ->" prefix
 WARMUP_KEYS = ("warmup_t", "num_warmup_steps", "warmup_steps", "warmup_epochs")
-#: arguments that name a total length, shown after the name when nothing else is
-TOTAL_KEYS = ("num_training_steps", "total_steps", "t_initial", "total_iters")
+#: the argument naming a total length (Hugging Face's), shown after a name that shows nothing else
+TOTAL_KEY = "num_training_steps"
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
 #: a label longer than this is replaced by its short description where a name is wanted (legends, panels)
 LONG_LABEL = 40
@@ -131,8 +131,8 @@ def describe(spec, first: bool = True) -> str:
     words = list(WORDS.get(name, (name,)))
     phrases = [words[0]] + [p.format(**{k: show_value(v) for k, v in args.items()}) for p in words[1:]
                             if all(key in args for key in _fields(p))]
-    if len(phrases) == 1:
-        phrases += [f"{show_value(args[k])} steps" for k in TOTAL_KEYS[:1] if k in args]
+    if len(phrases) == 1 and TOTAL_KEY in args:
+        phrases.append(f"{show_value(args[TOTAL_KEY])} steps")
     text = " ".join(phrases).rstrip(",")
     warmup = next((args[k] for k in WARMUP_KEYS if args.get(k)), None)
     return f"warmup {show_value(warmup)} -> {text}" if warmup is not None else text
@@ -168,9 +168,12 @@ def full_text(trace) -> str:
 
 
 def _plain(value) -> str:
+    """An argument as a call shows it: lists in brackets, a function by its name."""
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
-    return getattr(value, "__name__", None) or str(value) if callable(value) else str(value)
+    if callable(value):
+        return getattr(value, "__name__", type(value).__name__)
+    return str(value)
 
 
 def is_default_label(spec) -> bool:
