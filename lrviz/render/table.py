@@ -111,8 +111,10 @@ def formatter(digits: int | None, num: bool = False):
     ``num``: each in siunitx's ``\\num{}``.
 
     >>> import numpy as np
-    >>> formatter(None)(np.array([0.1, 1e-05])), formatter(2)(np.array([0.123])), formatter(2, num=True)(np.array([2.0]))
-    (['0.1', '1e-05'], ['0.12'], ['\\\\num{2}'])
+    >>> formatter(None)(np.array([0.1, 1e-05])), formatter(2)(np.array([0.123]))
+    (['0.1', '1e-05'], ['0.12'])
+    >>> formatter(2, num=True)(np.array([2.0]))
+    ['\\\\num{2}']
     """
     if digits is not None and not 1 <= digits <= 17:
         raise LrvizError(f"--digits must be between 1 and 17, got {digits}")
