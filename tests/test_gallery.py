@@ -239,13 +239,59 @@ def test_config_has_a_gallery_image(name):
 
 @needs_peers("".join(map(config_text, CONFIGS)))
 def test_regenerated_gallery_data_and_index_match_what_is_committed(tmp_path, monkeypatch):
-    monkeypatch.chdir(ROOT)
-    build_gallery("configs", tmp_path)
+    (tmp_path / "configs").symlink_to(ROOT / "configs")
+    monkeypatch.chdir(tmp_path)
+    build_gallery("configs", "gallery")
+    made = tmp_path / "gallery"
     committed = sorted(p.name for p in (ROOT / "gallery" / "data").iterdir())
-    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == committed
+    assert sorted(p.name for p in (made / "data").iterdir()) == committed
     for name in committed:
-        assert (tmp_path / "data" / name).read_bytes() == (ROOT / "gallery" / "data" / name).read_bytes(), name
-    assert (tmp_path / "README.md").read_text() == (ROOT / "gallery" / "README.md").read_text()
+        assert (made / "data" / name).read_bytes() == (ROOT / "gallery" / "data" / name).read_bytes(), name
+    assert (made / "README.md").read_text() == (ROOT / "gallery" / "README.md").read_text()
+
+
+def small_configs(where: Path, **extra: str) -> Path:
+    where.mkdir()
+    (where / "a.yaml").write_text("name: a\ndescription: first\nscheduler: {type: cosine, T_max: 5}\nsteps: 6\n")
+    (where / "c.yaml").write_text("name: c\ndescription: last\nscheduler: {type: exp, gamma: 0.5}\nsteps: 6\n")
+    for name, text in extra.items():
+        (where / name).write_text(text)
+    return where
+
+
+def test_the_index_is_right_for_the_directory_it_is_in(tmp_path, monkeypatch):
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    small_configs(tmp_path / "my-configs")
+    build_gallery("my-configs", "out/pics")
+    index = (tmp_path / "out" / "pics" / "README.md").read_text()
+    assert "[`my-configs/`](../../my-configs) by `lrviz gallery --configs my-configs --out out/pics`" in index
+    assert re.findall(r"^lrviz plot .*$", index, re.M) == ["lrviz plot my-configs/a.yaml -o out/pics/a.png",
+                                                           "lrviz plot my-configs/c.yaml -o out/pics/c.png"]
+    for link in re.findall(r"\]\(([^)]+)\)", index):  # every link resolves from the index's own directory
+        assert (tmp_path / "out" / "pics" / link).exists(), link
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["pics"]  # nothing left beside it
+
+
+def test_a_config_failing_midway_leaves_the_gallery_as_it_was(tmp_path):
+    configs = small_configs(tmp_path / "configs")
+    build_gallery(configs, tmp_path / "gallery")
+    before = {p: p.read_bytes() for p in sorted((tmp_path / "gallery").rglob("*")) if p.is_file()}
+    (configs / "a.yaml").write_text("name: a\ndescription: changed\nscheduler: {type: cosine, T_max: 9}\nsteps: 6\n")
+    (configs / "b.yaml").write_text("name: b\ndescription: broken\nscheduler: {type: cosine, T_max: x}\n")
+    with pytest.raises(lrviz.LrvizError, match="T_max must be an integer"):
+        build_gallery(configs, tmp_path / "gallery")
+    after = {p: p.read_bytes() for p in sorted((tmp_path / "gallery").rglob("*")) if p.is_file()}
+    assert after == before  # a.png not redrawn with T_max 9, the index not rewritten
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["configs", "gallery"]  # no half-built gallery aside
+
+
+def test_two_configs_with_one_name_are_refused(tmp_path):
+    configs = small_configs(tmp_path / "configs", **{"a.yml": "scheduler: {type: cosine, T_max: 5}\n"})
+    with pytest.raises(lrviz.LrvizError, match=r"'.*a.yaml' and '.*a.yml' would both be drawn as a.png: rename one"):
+        build_gallery(configs, tmp_path / "gallery")
+    assert not (tmp_path / "gallery").exists()
 
 
 def test_gallery_images_are_deterministic(tmp_path):

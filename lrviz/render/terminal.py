@@ -65,7 +65,11 @@ def sparkline(values: np.ndarray, width: int, ascii: bool = False) -> str:
 
 def chart(series: Sequence[tuple[str, np.ndarray]], width: int, height: int = 8,
           log: bool = False, ascii: bool = False, unit: str = "step", what: str = "lr") -> list[str]:
-    """A labelled chart of each series on one shared y scale, with a step axis and statistics under each."""
+    """A labelled chart of each series on one shared y scale, with a step axis and statistics under each.
+
+    An lr chart rises from 0; any other (``what="momentum"``) spans its own values, so a 0.85-0.95
+    cycle fills the chart, and its statistics leave out what means nothing for it (area, warmup).
+    """
     all_values = np.concatenate([v for _, v in series])
     positive = all_values[all_values > 0]
     if log and not positive.size:
@@ -74,7 +78,7 @@ def chart(series: Sequence[tuple[str, np.ndarray]], width: int, height: int = 8,
     if log:
         lo, hi = float(positive.min()), float(positive.max())
     else:
-        lo, hi = min(0.0, float(all_values.min())), float(all_values.max())
+        lo, hi = min(0.0 if what == "lr" else math.inf, float(all_values.min())), float(all_values.max())
     plot_width = max(8, width - Y_LABEL_WIDTH - 2)
     lines = []
     for label, values in series:

@@ -75,7 +75,8 @@ def number(value: float) -> str:
 
 
 def summary_lines(stats: Stats, unit: str = "step", what: str = "lr", width: int = 100) -> list[str]:
-    """Short lines for a terminal: the key values, then mean, budget (area) and warmup.
+    """Short lines for a terminal: the key values, then mean, budget (area) and warmup; for anything
+    but an lr (``what="momentum"``) the mean only: an area or a warmup of momentum means nothing.
 
     Each group is one line when it fits in ``width``, else wrapped between its items (and
     within an item longer than ``width``).
@@ -84,12 +85,16 @@ def summary_lines(stats: Stats, unit: str = "step", what: str = "lr", width: int
     >>> print("\\n".join(summary_lines(statistics(np.array([0.1, 0.05, 0.0])))))
     first 0.1 · min 0 @ 2 · max 0.1 @ 0 · last 0
     mean 0.05 · area 0.15 (sum of lr over 3 steps) · no warmup
+    >>> print("\\n".join(summary_lines(statistics(np.array([0.95, 0.85, 0.9])), what="momentum")))
+    first 0.95 · min 0.85 @ 1 · max 0.95 @ 0 · last 0.9
+    mean 0.9
     """
     warmup = f"warmup ends @ {stats.warmup_end}" if stats.warmup_end else "no warmup"
     groups = [
         [f"first {number(stats.first)}", f"min {number(stats.min)} @ {stats.min_step}",
          f"max {number(stats.max)} @ {stats.max_step}", f"last {number(stats.last)}"],
-        [f"mean {number(stats.mean)}", f"area {number(stats.area)} (sum of {what} over {stats.steps} {unit}s)", warmup],
+        [f"mean {number(stats.mean)}", f"area {number(stats.area)} (sum of {what} over {stats.steps} {unit}s)", warmup]
+        if what == "lr" else [f"mean {number(stats.mean)}"],
     ]
     lines = []
     for items in groups:

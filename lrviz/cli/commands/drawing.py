@@ -5,7 +5,8 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Callable, Sequence
 
-from ..options import DrawOptions, SpecRequest, check_names, console, default_figure_path, simulate_all
+from ..console import console
+from ..options import DrawOptions, SpecRequest, check_names, default_figure_path, simulate_all
 from .units import checked_unit
 
 

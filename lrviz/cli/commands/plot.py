@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from ...errors import LrvizError
-from ..options import DrawOptions, SpecRequest, console, examples, say_notes, spec_command
+from ..console import console
+from ..options import DrawOptions, SpecRequest, examples, say_notes, spec_command
 from .drawing import check_output, simulate_and_draw
 
 

@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..options import (Momentum, SpecRequest, TableFormat, Unit, examples, parse_int_list, progress_bar, say_notes,
-                       simulate_all, spec_command)
+from ..console import progress_bar
+from ..options import (Momentum, SpecRequest, TableFormat, Unit, examples, parse_int_list, say_notes, simulate_all,
+                       spec_command)
 from .units import checked_unit
 
 
