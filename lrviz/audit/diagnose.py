@@ -1,0 +1,170 @@
+"""Diagnosis: which known mistake turns the prediction into exactly what the run logged.
+
+Each mistake (lrviz.audit.mistakes) is tried as a *transformed prediction*: the scheduler is
+built and stepped again the way the mistaken run stepped it (lrviz's predictor, or
+``lrviz.build.build`` + ``lrviz.simulate.record`` where the optimizer's state matters), and the
+result is compared with every logged point at the log's own precision. A candidate is first
+checked on the points up to a few past the first divergence (cheap), and only then on all.
+
+The work is bounded: every scheduler row simulated is counted against ``ROW_BUDGET``, each
+search family has its own limit, and a search that runs out says so in ``Diagnosis.notes``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..errors import LrvizError
+from .compare import first_disagreement
+from .predict import per_optimizer_step
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..spec import ScheduleSpec
+    from .log import Log
+    from .predict import Predictor
+
+#: scheduler rows all candidates of one audit may simulate together
+ROW_BUDGET = 20_000_000
+#: points past the first divergence a candidate must predict before it is checked on the whole log
+PREFIX_POINTS = 8
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the run is known to have had, used to name a cause precisely (each optional)."""
+
+    steps_per_epoch: int | None = None
+    grad_accum: int | None = None
+    devices: int | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One mistake with its parameters, and how to predict the lr a run making it holds."""
+
+    mistake: str
+    cause: str
+    fix: str
+    params: dict[str, Any]
+    #: ``make(rows)``: the lr at each of ``rows`` optimizer steps from the prediction's first step
+    make: Callable[[int], "np.ndarray"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A candidate that predicts every logged point, with its prediction."""
+
+    mistake: str
+    cause: str
+    fix: str
+    params: dict[str, Any]
+    lrs: np.ndarray = field(repr=False)
+    start: int = 0
+
+    def to_dict(self) -> dict:
+        return {"mistake": self.mistake, "cause": self.cause, "fix": self.fix, **self.params}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    #: every fitting candidate, the likeliest (first tried) first; empty when none fits
+    findings: tuple[Finding, ...]
+    notes: tuple[str, ...] = ()
+    rows_simulated: int = 0
+
+
+class OutOfBudget(Exception):
+    pass
+
+
+class Search:
+    """The log, the prediction and the budget every candidate is checked against."""
+
+    def __init__(self, log: Log, spec: ScheduleSpec, predict: Predictor, group: int, hints: Hints,
+                 base: np.ndarray, start: int, budget: int = ROW_BUDGET):
+        import numpy as np
+
+        keep = log.rows >= start
+        self.rows, self.values, self.rtol = log.rows[keep], log.lrs[keep], log.rtol
+        self.spec, self.predict, self.group, self.hints = spec, predict, group, hints
+        self.base, self.start = base, start
+        self.total = int(self.rows[-1]) - start + 1
+        first = first_disagreement(self.rows, self.values, base, start, self.rtol)
+        if first is None:
+            raise ValueError("nothing to diagnose: the prediction agrees with every point")
+        self.first_index = first
+        #: the first point that differs: (optimizer step, logged value)
+        self.probe = (int(self.rows[first]), float(self.values[first]))
+        #: the optimizer steps before the first divergence that agree: the last one of them
+        self.agreed_until = int(self.rows[first - 1]) if first else start - 1
+        last = min(first + PREFIX_POINTS, len(self.rows) - 1)
+        self.prefix = int(self.rows[last]) - start + 1
+        self.budget, self.spent = budget, 0
+        self._np = np
+
+    def charge(self, rows: int) -> None:
+        """Count ``rows`` simulated scheduler rows; OutOfBudget once the budget is spent."""
+        if self.spent + rows > self.budget:
+            raise OutOfBudget
+        self.spent += rows
+
+    def trace(self, spec: ScheduleSpec, rows: int):
+        """The predictor's Trace of ``spec`` with ``rows`` rows of its own unit."""
+        self.charge(rows)
+        return self.predict(spec.with_overrides(steps=max(1, rows)))
+
+    def simulate(self, spec: ScheduleSpec, rows: int) -> np.ndarray:
+        """``spec``'s lr at each of ``rows`` optimizer steps, stepped as the spec says."""
+        from .predict import scheduler_rows
+
+        steps_per_epoch = self.hints.steps_per_epoch
+        trace = self.trace(spec, scheduler_rows(spec, rows, steps_per_epoch))
+        return per_optimizer_step(trace, self.group, steps_per_epoch)[0][:rows]
+
+    def fits(self, candidate: Candidate) -> Finding | None:
+        """The Finding when ``candidate`` predicts every point, else None."""
+        from ..build import TORCH_REFUSALS
+
+        try:
+            if self.prefix < self.total // 2 and not self._agrees(candidate.make(self.prefix)):
+                return None
+            lrs = candidate.make(self.total)
+        except (LrvizError, *TORCH_REFUSALS):
+            return None  # a mistake the scheduler cannot even make (e.g. stepping past OneCycleLR's end)
+        if not self._agrees(lrs):
+            return None
+        return Finding(candidate.mistake, candidate.cause, candidate.fix, candidate.params, lrs, self.start)
+
+    def _agrees(self, lrs: np.ndarray) -> bool:
+        np = self._np
+        n = int(np.searchsorted(self.rows, self.start + len(lrs)))
+        return len(lrs) > 0 and first_disagreement(self.rows[:n], self.values[:n], lrs, self.start, self.rtol) is None
+
+
+def diagnose(log: Log, spec: ScheduleSpec, predict: Predictor, base: np.ndarray, start: int, *, group: int = 0,
+             hints: Hints = Hints(), budget: int = ROW_BUDGET) -> Diagnosis:
+    """Try every known mistake (lrviz.audit.mistakes.FAMILIES, in order) on a log that disagrees
+    with ``base`` (the lr per optimizer step from ``start``); each family stops at its first fit."""
+    from ..notices import torch_quiet
+    from .mistakes import FAMILIES
+
+    search = Search(log, spec, predict, group, hints, base, start, budget)
+    findings, notes = [], []
+    with warnings.catch_warnings(), torch_quiet():
+        warnings.simplefilter("ignore")  # candidates are built from arguments the user never wrote
+        for family in FAMILIES:
+            try:
+                for candidate in family(search):
+                    finding = search.fits(candidate)
+                    if finding is not None:
+                        findings.append(finding)
+                        break
+            except OutOfBudget:
+                notes.append(f"the search stopped at its limit of {budget:,} simulated rows; "
+                             f"mistakes left untried may fit")
+                break
+    return Diagnosis(tuple(findings), tuple(notes), search.spent)
