@@ -17,6 +17,7 @@ digits found), or float32's when every value is a float32 number.
 from __future__ import annotations
 
 import csv
+from itertools import islice
 from pathlib import Path
 
 from ..errors import LrvizError
@@ -47,22 +48,17 @@ def read_csv(path: Path, column: str | None = None, step_column: str | None = No
             step_column = _step_column(header, step_column, path)
             lr_at = header.index(column)
             step_at = None if step_column is None else header.index(step_column)
-            steps, lrs, texts, digits = [], [], [], 1
-            step_texts: list[str] = []
-            for row in reader:
-                if len(row) > lr_at and row[lr_at].strip():
-                    texts.append(row[lr_at])
-                    if step_at is not None:
-                        step_texts.append(row[step_at] if len(row) > step_at else "")
-                if len(texts) >= CHUNK:
-                    digits = max(digits, significant_digits(texts[:DIGIT_SAMPLE]))
-                    lrs.append(_numbers(texts, column, path, reader.line_num))
-                    steps.append(_numbers(step_texts, step_column, path, reader.line_num) if step_at is not None else None)
-                    texts, step_texts = [], []
-            if texts:
+            width = max(lr_at, step_at or 0) + 1
+            lrs, steps, digits = [], [], 1
+            for chunk in iter(lambda: list(islice(reader, CHUNK)), []):
+                kept = [row for row in chunk if len(row) >= width and row[lr_at]]
+                if not kept:
+                    continue
+                texts = [row[lr_at] for row in kept]
                 digits = max(digits, significant_digits(texts[:DIGIT_SAMPLE]))
                 lrs.append(_numbers(texts, column, path, reader.line_num))
-                steps.append(_numbers(step_texts, step_column, path, reader.line_num) if step_at is not None else None)
+                if step_at is not None:
+                    steps.append(_numbers([row[step_at] for row in kept], step_column, path, reader.line_num))
     except OSError as exc:
         raise LrvizError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:

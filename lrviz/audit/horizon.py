@@ -95,14 +95,23 @@ def _slips(v0: int, total: int, hints) -> list[int]:
     return [v for v in dict.fromkeys(values) if v > 0 and v != v0][:MAX_VALUES]
 
 
+#: (hint, what v0 x hint means, what v0 / hint means)
+RELATIONS = (
+    ("steps_per_epoch", "one counts epochs, the other optimizer steps", "one counts epochs, the other optimizer steps"),
+    ("grad_accum", "counted in micro-batches, not optimizer steps", "gradient accumulation counted twice"),
+    ("devices", "counted over every process's batches", "divided among the processes twice"),
+)
+
+
 def _why(v: int, v0: int, hints) -> str:
-    """What turns ``v0`` into ``v``, when a hint explains it."""
-    for k, what in ((hints.steps_per_epoch, "steps_per_epoch"), (hints.grad_accum, "grad_accum"),
-                    (hints.devices, "devices")):
+    """`` (= 24 / grad_accum 2: gradient accumulation counted twice)``: what turns ``v0`` into ``v``,
+    when a hint explains it."""
+    for name, times, divided in RELATIONS:
+        k = getattr(hints, name)
         if k and k > 1 and v == v0 * k:
-            return f" ({v0} x {what} {k}: {'epochs counted as steps' if what == 'steps_per_epoch' else 'a count made per ' + ('micro-batch' if what == 'grad_accum' else 'process')})"
+            return f" (= {v0} x {name} {k}: {times})"
         if k and k > 1 and v in (v0 // k, -(-v0 // k)):
-            return f" ({v0} / {what} {k}: {'steps counted as epochs' if what == 'steps_per_epoch' else what + ' counted twice'})"
+            return f" (= {v0} / {name} {k}: {divided})"
     return ""
 
 

@@ -1,0 +1,284 @@
+"""Real training runs that write the logs ``lrviz audit`` reads, right and with each mistake planted.
+
+Every run trains a one-weight model (``y = w * x``) on a few hundred samples on the CPU:
+
+- ``loop_log``: a plain torch loop writing ``step,lr`` (the lr of each optimizer step) to a CSV
+  file, run in the test process;
+- ``hf_logs``: the Hugging Face ``Trainer`` with ``report_to=["tensorboard"]`` and its saved
+  ``trainer_state.json``; ``lightning_logs``: a Lightning ``Trainer`` with ``CSVLogger``,
+  ``TensorBoardLogger`` and ``LearningRateMonitor``. These two run as ``python tests/reallogs.py
+  hf|lightning DIR`` in a child process each (``start_frameworks``), side by side, so the test
+  process imports neither framework, and torchvision can be hidden from them: the installed
+  torchvision does not match torch (importing it raises), and neither run needs it.
+
+Each scenario writes into its own directory under DIR; ``SCENARIOS`` says what each one planted.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+LR = 0.1
+SAMPLES, BATCH = 240, 8
+#: optimizer steps per epoch of the loops (no accumulation)
+LOOP_STEPS_PER_EPOCH = SAMPLES // BATCH
+#: the frameworks' runs: 64 samples in batches of 4, 3 epochs
+FW_SAMPLES, FW_BATCH, FW_EPOCHS = 64, 4, 3
+FW_STEPS_PER_EPOCH = FW_SAMPLES // FW_BATCH
+FW_STEPS = FW_STEPS_PER_EPOCH * FW_EPOCHS
+HF_WARMUP = 5
+#: the optimizer step at which the resumed runs are resumed
+RESUME_AT = 16
+
+SCENARIOS = {
+    "hf": {
+        "correct": "linear warmup-decay, logged every step",
+        "double-step": "a callback calls lr_scheduler.step() again at every on_step_end",
+        "lost-scheduler": f"stopped at step {RESUME_AT}, resumed from a checkpoint without scheduler.pt",
+        "accum-twice": "gradient_accumulation_steps=2 and a custom scheduler sized steps // 2 // 2, logged every 4",
+    },
+    "lightning": {
+        "correct": "cosine with interval 'step', logged every step",
+        "epoch-interval": "the same cosine returned without 'interval' (Lightning's default: 'epoch')",
+        "accumulate": "interval 'step' with accumulate_grad_batches=2, logged every 3 steps",
+    },
+}
+
+
+# ---------------------------------------------------------------- plain torch loops
+
+def _data():
+    import torch
+
+    x = torch.arange(SAMPLES, dtype=torch.float32).reshape(-1, 1) % 7
+    return torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, 0.5 * x), batch_size=BATCH)
+
+
+def loop_log(path: Path, make_scheduler, *, epochs: int = 4, accum: int = 1, mistake: str | None = None,
+             resume_at: int = RESUME_AT, every: int = 1, per_epoch: bool = False) -> Path:
+    """Train with a plain loop and write ``step,lr`` (the lr of each optimizer step) to ``path``.
+
+    Args:
+        make_scheduler: ``make_scheduler(optimizer, last_epoch=-1)`` builds the schedule.
+        accum: micro-batches per optimizer step.
+        mistake: None (right), ``twice`` (scheduler.step() twice per optimizer step), ``micro-batch``
+            (stepped after every micro-batch), ``per-epoch`` / ``per-step`` (stepped once an epoch / every
+            optimizer step, against ``per_epoch``), ``log-after`` (the lr logged after scheduler.step()),
+            ``restart`` / ``fresh-scheduler`` / ``last-epoch`` (resumed at optimizer step ``resume_at``
+            with new optimizer and scheduler / optimizer state loaded into a new one, no scheduler
+            state / a new optimizer with initial_lr by hand and ``last_epoch=resume_at - 1``).
+        every: log every ``every`` optimizer steps.
+        per_epoch: the right way to step this schedule is once an epoch.
+    """
+    import torch
+
+    torch.manual_seed(0)
+    weight = torch.nn.Parameter(torch.zeros(1))
+
+    def new_optimizer(**group):
+        return torch.optim.SGD([{"params": [weight], **group}], lr=LR)
+
+    optimizer = new_optimizer()
+    scheduler = make_scheduler(optimizer)
+    stepped_per_epoch = per_epoch != (mistake in ("per-epoch", "per-step"))
+    step = 0
+    with open(path, "w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["step", "lr"])
+        for _ in range(epochs):
+            for i, (x, y) in enumerate(_data()):
+                if i % accum == 0 and step == resume_at and mistake in ("restart", "fresh-scheduler", "last-epoch"):
+                    optimizer, scheduler = _resume(mistake, optimizer, new_optimizer, make_scheduler, resume_at)
+                if i % accum == 0 and step % every == 0 and mistake != "log-after":
+                    out.writerow([step, optimizer.param_groups[0]["lr"]])
+                ((weight * x - y) ** 2).mean().backward()
+                if mistake == "micro-batch":
+                    scheduler.step()
+                if (i + 1) % accum:
+                    continue
+                optimizer.step()
+                optimizer.zero_grad()
+                if not stepped_per_epoch and mistake != "micro-batch":
+                    scheduler.step()
+                    if mistake == "twice":
+                        scheduler.step()
+                if mistake == "log-after" and step % every == 0:
+                    out.writerow([step, optimizer.param_groups[0]["lr"]])
+                step += 1
+            if stepped_per_epoch:
+                scheduler.step()
+    return path
+
+
+def _resume(mistake, optimizer, new_optimizer, make_scheduler, at: int):
+    """The optimizer and scheduler a resumed run goes on with, the way each mistake builds them."""
+    if mistake == "restart":  # nothing but the model restored
+        fresh = new_optimizer()
+        return fresh, make_scheduler(fresh)
+    if mistake == "fresh-scheduler":  # build both, load the optimizer's state, forget the scheduler's
+        saved = optimizer.state_dict()
+        fresh = new_optimizer()
+        scheduler = make_scheduler(fresh)
+        fresh.load_state_dict(saved)
+        return fresh, scheduler
+    fresh = new_optimizer(initial_lr=LR)  # what torch's KeyError asks for, on an optimizer not restored
+    return fresh, make_scheduler(fresh, last_epoch=at - 1)
+
+
+# ---------------------------------------------------------------- the frameworks, in child processes
+
+def start_frameworks(root: Path) -> dict[str, subprocess.Popen]:
+    """Start one child process per framework writing its scenarios under ``root/<framework>``."""
+    return {kind: subprocess.Popen([sys.executable, __file__, kind, str(root / kind)], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+            for kind in SCENARIOS}
+
+
+def finish(process: subprocess.Popen, root: Path) -> Path:
+    """Wait for a child started by ``start_frameworks``; its output directory, or AssertionError with its output."""
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, output[-4000:]
+    return root
+
+
+def _hide_torchvision() -> None:
+    """Make torchvision look absent: ``find_spec`` (transformers) and package metadata (torchmetrics)."""
+    import importlib.metadata
+
+    class Hidden(importlib.metadata.Distribution):
+        version = "not-installed"  # packaging's InvalidVersion: torchmetrics' RequirementCache says unavailable
+
+        def read_text(self, filename):
+            return None
+
+        def locate_file(self, path):
+            return Path(path)
+
+    class Finder:
+        @staticmethod
+        def find_spec(*args, **kwargs):
+            return None
+
+        @staticmethod
+        def find_distributions(context=importlib.metadata.DistributionFinder.Context()):
+            return [Hidden()] if context.name in ("torchvision",) else []
+
+    sys.modules["torchvision"] = None
+    sys.meta_path.insert(0, Finder)
+
+
+class _Data:
+    """The frameworks' dataset: 64 samples."""
+
+    def __len__(self):
+        return FW_SAMPLES
+
+    def __getitem__(self, i):
+        import torch
+
+        x = torch.tensor([float(i % 7)])
+        return {"x": x, "labels": 0.5 * x}
+
+
+def hf_logs(root: Path) -> None:
+    """Every Hugging Face scenario: ``root/<scenario>/`` holds ``trainer_state.json`` and ``runs/``."""
+    import torch
+    import transformers
+    from transformers import Trainer, TrainerCallback, TrainingArguments, get_linear_schedule_with_warmup
+
+    transformers.logging.set_verbosity_error()
+
+    class One(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.zeros(1))
+
+        def forward(self, x, labels):
+            return {"loss": ((self.w * x - labels) ** 2).mean()}
+
+    class StepAgain(TrainerCallback):  # a user's callback that also steps the scheduler
+        def on_step_end(self, args, state, control, lr_scheduler=None, **kwargs):
+            lr_scheduler.step()
+
+    class StopAt(TrainerCallback):  # the run dies right after saving the checkpoint at RESUME_AT
+        def on_step_end(self, args, state, control, **kwargs):
+            if state.global_step == RESUME_AT:
+                control.should_training_stop = True
+
+    def trainer(name, callbacks=(), logging_steps=1, optimizers=(None, None), **args):
+        out = root / name
+        arguments = TrainingArguments(**{
+            "output_dir": str(out), "per_device_train_batch_size": FW_BATCH, "num_train_epochs": FW_EPOCHS,
+            "learning_rate": LR, "warmup_steps": HF_WARMUP, "logging_steps": logging_steps,
+            "report_to": ["tensorboard"], "save_strategy": "no", "disable_tqdm": True, "use_cpu": True, "seed": 0,
+            **args})
+        torch.manual_seed(0)
+        model = One()
+        if optimizers == "custom":
+            optimizer = torch.optim.AdamW(model.parameters(), lr=LR)
+            accum = arguments.gradient_accumulation_steps
+            total = FW_STEPS // accum // accum  # the accumulation counted twice
+            optimizers = (optimizer, get_linear_schedule_with_warmup(optimizer, HF_WARMUP, total))
+        return Trainer(model=model, args=arguments, train_dataset=_Data(), callbacks=list(callbacks),
+                       optimizers=optimizers)
+
+    for name, kwargs in (("correct", {}), ("double-step", {"callbacks": [StepAgain()]}),
+                         ("accum-twice", {"gradient_accumulation_steps": 2, "optimizers": "custom", "logging_steps": 4})):
+        run = trainer(name, **kwargs)
+        run.train()
+        run.save_state()
+    first = trainer("lost-scheduler", [StopAt()], save_strategy="steps", save_steps=RESUME_AT)
+    first.train()
+    checkpoint = root / "lost-scheduler" / f"checkpoint-{RESUME_AT}"
+    (checkpoint / "scheduler.pt").unlink()  # e.g. copied without it: the Trainer then loads neither state
+    second = trainer("lost-scheduler")
+    second.train(resume_from_checkpoint=str(checkpoint))
+    second.save_state()
+
+
+def lightning_logs(root: Path) -> None:
+    """Every Lightning scenario: ``root/<scenario>/csv/.../metrics.csv`` and ``root/<scenario>/tb/...`` events."""
+    import pytorch_lightning as pl
+    import torch
+    from pytorch_lightning.callbacks import LearningRateMonitor
+    from pytorch_lightning.loggers import CSVLogger, TensorBoardLogger
+
+    class One(pl.LightningModule):
+        def __init__(self, interval):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.zeros(1))
+            self.interval = interval
+
+        def training_step(self, batch, index):
+            return ((self.w * batch["x"] - batch["labels"]) ** 2).mean()
+
+        def configure_optimizers(self):
+            optimizer = torch.optim.SGD(self.parameters(), lr=LR)
+            scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=FW_STEPS)
+            config = {"scheduler": scheduler} if self.interval is None else {"scheduler": scheduler, "interval": self.interval}
+            return {"optimizer": optimizer, "lr_scheduler": config}
+
+    for name, interval, accumulate, every in (("correct", "step", 1, 1), ("epoch-interval", None, 1, 1),
+                                              ("accumulate", "step", 2, 3)):
+        torch.manual_seed(0)
+        out = root / name
+        trainer = pl.Trainer(
+            max_epochs=FW_EPOCHS, accelerator="cpu", devices=1, accumulate_grad_batches=accumulate,
+            logger=[CSVLogger(str(out / "csv")), TensorBoardLogger(str(out / "tb"))],
+            callbacks=[LearningRateMonitor(logging_interval="step")], log_every_n_steps=every,
+            enable_progress_bar=False, enable_model_summary=False, enable_checkpointing=False)
+        loader = torch.utils.data.DataLoader(_Data(), batch_size=FW_BATCH)
+        trainer.fit(One(interval), loader)
+
+
+if __name__ == "__main__":
+    import warnings
+
+    warnings.simplefilter("ignore")
+    _hide_torchvision()
+    kind, directory = sys.argv[1], Path(sys.argv[2])
+    directory.mkdir(parents=True, exist_ok=True)
+    {"hf": hf_logs, "lightning": lightning_logs}[kind](directory)
