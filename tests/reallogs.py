@@ -17,8 +17,10 @@ Each scenario writes into its own directory under DIR; ``SCENARIOS`` says what e
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 LR = 0.1
@@ -85,7 +87,9 @@ def loop_log(path: Path, make_scheduler, *, epochs: int = 4, accum: int = 1, mis
     scheduler = make_scheduler(optimizer)
     stepped_per_epoch = per_epoch != (mistake in ("per-epoch", "per-step"))
     step = 0
-    with open(path, "w", newline="") as fh:
+    with open(path, "w", newline="") as fh, warnings.catch_warnings():
+        # stepping per micro-batch makes torch warn that the scheduler stepped before the optimizer: it did
+        warnings.filterwarnings("ignore", re.escape("Detected call of `lr_scheduler.step()` before"), UserWarning)
         out = csv.writer(fh)
         out.writerow(["step", "lr"])
         for _ in range(epochs):
@@ -130,11 +134,11 @@ def _resume(mistake, optimizer, new_optimizer, make_scheduler, at: int):
 
 # ---------------------------------------------------------------- the frameworks, in child processes
 
-def start_frameworks(root: Path) -> dict[str, subprocess.Popen]:
-    """Start one child process per framework writing its scenarios under ``root/<framework>``."""
+def start_frameworks(root: Path, kinds=tuple(SCENARIOS)) -> dict[str, subprocess.Popen]:
+    """Start one child process per framework (``hf``, ``lightning``) writing its scenarios under ``root/<kind>``."""
     return {kind: subprocess.Popen([sys.executable, __file__, kind, str(root / kind)], stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True)
-            for kind in SCENARIOS}
+            for kind in kinds}
 
 
 def finish(process: subprocess.Popen, root: Path) -> Path:
@@ -275,8 +279,6 @@ def lightning_logs(root: Path) -> None:
 
 
 if __name__ == "__main__":
-    import warnings
-
     warnings.simplefilter("ignore")
     _hide_torchvision()
     kind, directory = sys.argv[1], Path(sys.argv[2])

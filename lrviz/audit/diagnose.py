@@ -68,6 +68,10 @@ class Finding:
     def to_dict(self) -> dict:
         return {"mistake": self.mistake, "cause": self.cause, "fix": self.fix, **self.params}
 
+    def short(self) -> str:
+        """``stepped-k-times (k=2)``: the mistake and its parameters."""
+        return f"{self.mistake} ({', '.join(f'{k}={v}' for k, v in self.params.items())})"
+
 
 @dataclass(frozen=True)
 class Diagnosis:

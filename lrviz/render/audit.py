@@ -38,11 +38,8 @@ def audit_lines(result: AuditResult, width: int, height: int = 8, log: bool = Fa
     series = [(f"logged: {result.log.series} ({result.log.source})", logged_per_step(result)),
               (f"predicted: {result.label}", result.predicted)]
     if result.finding is not None:
-        series.append((f"the run, diagnosed: {result.finding.mistake} {_params(result.finding.params)}",
+        series.append((f"the run, diagnosed: {result.finding.short()}",
                        result.finding.lrs[:len(result.predicted)]))
     lines = chart(series, width, height=height, log=log, ascii=ascii, unit="step") + [""] + result.verdict_lines()
     return [ascii_only(line) for line in lines] if ascii else lines
 
-
-def _params(params: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in params.items())

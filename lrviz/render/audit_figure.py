@@ -34,7 +34,7 @@ def audit_figure(result: AuditResult, *, log: bool = False, title: str | None = 
     finding = result.finding
     if finding is not None:
         step_curve(ax, finding.start, finding.lrs[:len(result.predicted)], linewidth=1.4, color=PALETTE[2],
-                   linestyle=(0, (5, 2)), label=f"the run, diagnosed: {finding.mistake} ({_params(finding.params)})")
+                   linestyle=(0, (5, 2)), label=f"the run, diagnosed: {finding.short()}")
     rows, values = result.log.rows, result.log.lrs
     keep = decimate(values, MAX_MARKERS // 6) if len(values) > MAX_MARKERS else np.arange(len(values))
     ax.plot(rows[keep] + 0.5, values[keep], linestyle="none", marker="o", markersize=3, color=PALETTE[1],
@@ -54,9 +54,6 @@ def audit_figure(result: AuditResult, *, log: bool = False, title: str | None = 
     ax.set_title(title or _title(result), fontsize=10)
     return fig
 
-
-def _params(params: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in params.items())
 
 
 def _title(result: AuditResult) -> str:
