@@ -23,16 +23,18 @@ if TYPE_CHECKING:
 class Comparison:
     """How a log's points compare with a prediction; steps are optimizer steps."""
 
-    #: points lying within the predicted steps, compared
+    #: points at or after the prediction's first step: compared (those past its end all differ)
     compared: int
-    #: points outside the predicted steps (before a resumed prediction's start), not compared
+    #: points before the prediction's first step (a schedule resumed with last_epoch): not compared
     outside: int
+    #: points past the prediction's last step (a scheduler that cannot step that far): each differs
+    beyond: int
     mismatches: int
     #: the first optimizer step whose logged lr differs, None when all agree
     first_divergence: int | None
     #: the index (in the log's points) of that first differing point
     first_index: int | None
-    #: the largest |logged - predicted| over the compared points (inf when a value is not finite)
+    #: the largest |logged - predicted| over the points within the prediction (inf for a non-finite value)
     max_abs_error: float
     #: where the largest difference is
     worst_step: int | None
@@ -75,15 +77,18 @@ def compare_points(rows: np.ndarray, values: np.ndarray, lrs: np.ndarray, start:
     covered = inside(rows, start, len(lrs))
     index = np.flatnonzero(covered)
     predicted = lrs[rows[index] - start]
-    bad = disagree(values[index], predicted, rtol)
     with np.errstate(invalid="ignore"):
         error = np.abs(values[index] - predicted)
     error[~np.isfinite(error)] = np.inf
-    first = int(index[np.argmax(bad)]) if bad.any() else None
+    bad = np.zeros(len(rows), dtype=bool)
+    bad[index] = disagree(values[index], predicted, rtol)
+    beyond = rows >= start + len(lrs)
+    bad |= beyond
+    first = int(np.argmax(bad)) if bad.any() else None
     worst = int(index[np.argmax(error)]) if error.size and error.max() > 0 else None
     return Comparison(
-        compared=int(index.size), outside=int(rows.size - index.size), mismatches=int(bad.sum()),
-        first_divergence=None if first is None else int(rows[first]), first_index=first,
+        compared=int(index.size + beyond.sum()), outside=int((rows < start).sum()), beyond=int(beyond.sum()),
+        mismatches=int(bad.sum()), first_divergence=None if first is None else int(rows[first]), first_index=first,
         max_abs_error=float(error.max()) if error.size else 0.0,
         worst_step=None if worst is None else int(rows[worst]), rtol=rtol,
     )

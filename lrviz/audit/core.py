@@ -6,6 +6,7 @@ it does not, 2 for unreadable input (every reader and predictor problem is an Lr
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import LrvizError
 from .compare import Comparison, compare_points
 from .diagnose import ROW_BUDGET, Diagnosis, Finding, Hints, diagnose
-from .predict import default_predictor, first_step, predict_steps
+from .predict import default_predictor, first_step, per_optimizer_step, predict_steps
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,6 +37,8 @@ class AuditResult:
     start: int
     comparison: Comparison
     diagnosis: Diagnosis | None = None
+    #: why the prediction ends before the log does (its scheduler cannot step further), or None
+    ended: str | None = None
 
     @property
     def match(self) -> bool:
@@ -63,19 +66,20 @@ class AuditResult:
         lines = [f"log: {log.describe()}", f"  steps: {log.convention}",
                  f"prediction: {self.label}: {self.title}, optimizer steps {self.start}..{end}"]
         if c.outside:
-            lines.append(f"  {c.outside:,} logged points lie outside the predicted steps and were not compared")
+            lines.append(f"  {c.outside:,} logged points come before the predicted steps and were not compared")
+        if c.beyond:
+            lines.append(f"  {c.beyond:,} logged points come after the last predicted step, each a difference"
+                         + (f": {self.ended}" if self.ended else ""))
         if self.match:
             lines.append(f"agrees: all {c.compared:,} compared points equal the prediction "
                          f"(largest difference {c.max_abs_error:.3g}, within rtol {log.rtol:.2g})")
             return lines
-        if c.first_index is not None:
-            step = c.first_divergence
-            lines.append(f"differs from optimizer step {step} (logged step {self.first_divergence_logged_step()}): "
-                         f"logged {_number(log.lrs[c.first_index])}, predicted {_number(self.predicted[step - self.start])}")
-            lines.append(f"  {c.mismatches:,} of {c.compared:,} points differ; largest difference "
-                         f"{c.max_abs_error:.3g} at optimizer step {c.worst_step}")
-        else:
-            lines.append("differs: no logged point lies within the predicted steps")
+        step = c.first_divergence
+        predicted = _number(self.predicted[step - self.start]) if step <= end else "nothing (past its end)"
+        lines.append(f"differs from optimizer step {step} (logged step {self.first_divergence_logged_step()}): "
+                     f"logged {_number(log.lrs[c.first_index])}, predicted {predicted}")
+        worst = f" at optimizer step {c.worst_step}" if c.worst_step is not None else ""
+        lines.append(f"  {c.mismatches:,} of {c.compared:,} points differ; largest difference {c.max_abs_error:.3g}{worst}")
         finding = self.finding
         if finding is None:
             lines.append("cause: no known mistake fits exactly" if self.diagnosis else "cause: not diagnosed")
@@ -101,6 +105,7 @@ class AuditResult:
             "diagnosis": [f.to_dict() for f in self.diagnosis.findings] if self.diagnosis else [],
             "notes": list(self.diagnosis.notes) if self.diagnosis else [],
             "points": log.points, "compared": c.compared, "mismatches": c.mismatches, "outside": c.outside,
+            "beyond": c.beyond, "prediction_ended": self.ended,
             "rtol": log.rtol,
             "log": {"source": log.source, "format": log.format, "series": log.series,
                     "first_step": log.first_step, "convention": log.convention},
@@ -137,11 +142,27 @@ def audit(log: Log, spec: ScheduleSpec, predict: Predictor | None = None, *, gro
     if last < start:
         raise LrvizError(f"{log.source} ends at optimizer step {last}, before the prediction starts at step {start} "
                          f"(a schedule resumed with last_epoch)")
-    lrs, start, trace = predict_steps(predict, spec, last - start + 1, group, steps_per_epoch)
-    lrs = lrs[:last - start + 1]
+    lrs, start, trace, ended = _prediction(predict, spec, last - start + 1, group, steps_per_epoch)
     comparison = compare_points(log.rows, log.lrs, lrs, start, log.rtol)
     diagnosis = None
-    if not comparison.match and diagnose_mistakes and comparison.first_index is not None:
+    if not comparison.match and diagnose_mistakes:
         hints = Hints(steps_per_epoch, grad_accum, devices)
         diagnosis = diagnose(log, spec, predict, lrs, start, group=group, hints=hints, budget=budget)
-    return AuditResult(log, trace.label, trace.title or trace.label, lrs, start, comparison, diagnosis)
+    return AuditResult(log, trace.label, trace.title or trace.label, lrs, start, comparison, diagnosis, ended)
+
+
+def _prediction(predict: Predictor, spec: ScheduleSpec, rows: int, group: int, steps_per_epoch: int | None):
+    """``(lrs, start, trace, ended)``: the prediction for ``rows`` optimizer steps; or, when its scheduler
+    cannot step that far (OneCycleLR past ``total_steps``), for its own horizon, ``ended`` saying why."""
+    try:
+        lrs, start, trace = predict_steps(predict, spec, rows, group, steps_per_epoch)
+        return lrs[:rows], start, trace, None
+    except LrvizError as exc:
+        try:
+            trace = predict(dataclasses.replace(spec, steps=None))
+            lrs, start = per_optimizer_step(trace, group, steps_per_epoch)
+        except LrvizError:
+            raise exc from None
+        if len(lrs) >= rows:
+            raise
+        return lrs, start, trace, str(exc)

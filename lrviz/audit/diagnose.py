@@ -4,7 +4,8 @@ Each mistake (lrviz.audit.mistakes) is tried as a *transformed prediction*: the 
 built and stepped again the way the mistaken run stepped it (lrviz's predictor, or
 ``lrviz.build.build`` + ``lrviz.simulate.record`` where the optimizer's state matters), and the
 result is compared with every logged point at the log's own precision. A candidate is first
-checked on the points up to a few past the first divergence (cheap), and only then on all.
+checked on the points up to a few past the first divergence (cheap), then on ever longer runs
+(each four times the last) up to the whole log.
 
 The work is bounded: every scheduler row simulated is counted against ``ROW_BUDGET``, each
 search family has its own limit, and a search that runs out says so in ``Diagnosis.notes``.
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from .predict import Predictor
 
 #: scheduler rows all candidates of one audit may simulate together
-ROW_BUDGET = 20_000_000
+ROW_BUDGET = 10_000_000
 #: points past the first divergence a candidate must predict before it is checked on the whole log
 PREFIX_POINTS = 8
 
@@ -130,18 +131,25 @@ class Search:
         return per_optimizer_step(trace, self.group, steps_per_epoch)[0][:rows]
 
     def fits(self, candidate: Candidate) -> Finding | None:
-        """The Finding when ``candidate`` predicts every point, else None."""
+        """The Finding when ``candidate`` predicts every point, else None.
+
+        It is checked on the points up to a few past the first divergence, then on four times as
+        many steps, and so on: a wrong candidate costs a few times the steps up to where it goes
+        wrong, however long the log; a right one about 4/3 of the log's.
+        """
         from ..build import TORCH_REFUSALS
 
-        try:
-            if self.prefix < self.total // 2 and not self._agrees(candidate.make(self.prefix)):
+        rows = min(self.prefix, self.total)
+        while True:
+            try:
+                lrs = candidate.make(rows)
+            except (LrvizError, *TORCH_REFUSALS):
+                return None  # a mistake the scheduler cannot even make (e.g. stepping past OneCycleLR's end)
+            if not self._agrees(lrs):
                 return None
-            lrs = candidate.make(self.total)
-        except (LrvizError, *TORCH_REFUSALS):
-            return None  # a mistake the scheduler cannot even make (e.g. stepping past OneCycleLR's end)
-        if not self._agrees(lrs):
-            return None
-        return Finding(candidate.mistake, candidate.cause, candidate.fix, candidate.params, lrs, self.start)
+            if rows == self.total:
+                return Finding(candidate.mistake, candidate.cause, candidate.fix, candidate.params, lrs, self.start)
+            rows = min(4 * rows, self.total)
 
     def _agrees(self, lrs: np.ndarray) -> bool:
         np = self._np
