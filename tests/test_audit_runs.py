@@ -116,20 +116,22 @@ def start_early(children):
     """Start the framework runs before the first test of this module."""
 
 
+def framework_root(children, kind: str):
+    """The directory the child run of ``kind`` wrote, once it has finished; a skip if it could not run."""
+    root, started = children
+    if kind not in started:
+        pytest.skip(f"needs {', '.join(FRAMEWORKS[kind])}")
+    return reallogs.finish(started[kind], root / kind)
+
+
 @pytest.fixture(scope="module")
 def hf_root(children):
-    root, started = children
-    if "hf" not in started:
-        pytest.skip(f"needs {', '.join(FRAMEWORKS['hf'])}")
-    return reallogs.finish(started["hf"], root / "hf")
+    return framework_root(children, "hf")
 
 
 @pytest.fixture(scope="module")
 def lightning_root(children):
-    root, started = children
-    if "lightning" not in started:
-        pytest.skip(f"needs {', '.join(FRAMEWORKS['lightning'])}")
-    return reallogs.finish(started["lightning"], root / "lightning")
+    return framework_root(children, "lightning")
 
 
 HF_SPEC = f"hf:linear:num_warmup_steps={reallogs.HF_WARMUP},num_training_steps={reallogs.FW_STEPS}"

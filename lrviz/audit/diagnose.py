@@ -59,12 +59,15 @@ class Candidate:
 class Finding:
     """A candidate that predicts every logged point, with its prediction."""
 
-    mistake: str
-    cause: str
-    fix: str
-    params: dict[str, Any]
+    candidate: Candidate
+    #: the lr at each optimizer step from ``start`` that the mistaken run held
     lrs: np.ndarray = field(repr=False)
     start: int = 0
+
+    mistake = property(lambda self: self.candidate.mistake)
+    cause = property(lambda self: self.candidate.cause)
+    fix = property(lambda self: self.candidate.fix)
+    params = property(lambda self: self.candidate.params)
 
     def to_dict(self) -> dict:
         return {"mistake": self.mistake, "cause": self.cause, "fix": self.fix, **self.params}
@@ -148,7 +151,7 @@ class Search:
             if not self._agrees(lrs):
                 return None
             if rows == self.total:
-                return Finding(candidate.mistake, candidate.cause, candidate.fix, candidate.params, lrs, self.start)
+                return Finding(candidate, lrs, self.start)
             rows = min(4 * rows, self.total)
 
     def _agrees(self, lrs: np.ndarray) -> bool:
