@@ -5,11 +5,12 @@ Every run trains a one-weight model (``y = w * x``) on a few hundred samples on 
 - ``loop_log``: a plain torch loop writing ``step,lr`` (the lr of each optimizer step) to a CSV
   file, run in the test process;
 - ``hf_logs``: the Hugging Face ``Trainer`` with ``report_to=["tensorboard"]`` and its saved
-  ``trainer_state.json``; ``lightning_logs``: a Lightning ``Trainer`` with ``CSVLogger``,
-  ``TensorBoardLogger`` and ``LearningRateMonitor``. These two run as ``python tests/reallogs.py
-  hf|lightning DIR`` in a child process each (``start_frameworks``), side by side, so the test
-  process imports neither framework, and torchvision can be hidden from them: the installed
-  torchvision does not match torch (importing it raises), and neither run needs it.
+  ``trainer_state.json``; ``accelerate_logs``: a plain loop under accelerate on 2 CPU processes
+  writing CSV; ``lightning_logs``: a Lightning ``Trainer`` with ``CSVLogger``,
+  ``TensorBoardLogger`` and ``LearningRateMonitor``. These run as ``python tests/reallogs.py
+  hf|accelerate|lightning DIR`` in a child process each (``start_frameworks``), side by side, so
+  the test process imports no framework, and torchvision can be hidden from them: the installed
+  torchvision does not match torch (importing it raises), and no run needs it.
 
 Each scenario writes into its own directory under DIR; ``SCENARIOS`` says what each one planted.
 """
@@ -41,6 +42,10 @@ SCENARIOS = {
         "double-step": "a callback calls lr_scheduler.step() again at every on_step_end",
         "lost-scheduler": f"stopped at step {RESUME_AT}, resumed from a checkpoint without scheduler.pt",
         "accum-twice": "gradient_accumulation_steps=2 and a custom scheduler sized steps // 2 // 2, logged every 4",
+    },
+    "accelerate": {
+        "two-processes": "accelerate on 2 CPU processes: a cosine sized for the optimizer steps, prepared as is",
+        "split-batches": "the same with split_batches=True: one scheduler step per optimizer step",
     },
     "lightning": {
         "correct": "cosine with interval 'step', logged every step",
@@ -135,7 +140,7 @@ def _resume(mistake, optimizer, new_optimizer, make_scheduler, at: int):
 # ---------------------------------------------------------------- the frameworks, in child processes
 
 def start_frameworks(root: Path, kinds=tuple(SCENARIOS)) -> dict[str, subprocess.Popen]:
-    """Start one child process per framework (``hf``, ``lightning``) writing its scenarios under ``root/<kind>``."""
+    """Start one child process per framework (``SCENARIOS``' keys) writing its scenarios under ``root/<kind>``."""
     return {kind: subprocess.Popen([sys.executable, __file__, kind, str(root / kind)], stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True)
             for kind in kinds}
@@ -243,6 +248,42 @@ def hf_logs(root: Path) -> None:
     second.save_state()
 
 
+def accelerate_logs(root: Path) -> None:
+    """Every accelerate scenario: ``root/<scenario>.csv`` (``step,lr``, written by process 0)."""
+    from accelerate import notebook_launcher
+
+    for name, split in (("two-processes", False), ("split-batches", True)):
+        notebook_launcher(_accelerated_run, (root / f"{name}.csv", split), num_processes=2)
+
+
+def _accelerated_run(path: Path, split_batches: bool) -> None:
+    """One process of a 2-process accelerate run: cosine over the optimizer steps, the lr of each logged."""
+    import torch
+    from accelerate import Accelerator
+    from accelerate.utils import DataLoaderConfiguration
+
+    accelerator = Accelerator(cpu=True, dataloader_config=DataLoaderConfiguration(split_batches=split_batches))
+    torch.manual_seed(0)
+    model = torch.nn.Linear(1, 1, bias=False)
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=FW_STEPS)
+    x = torch.tensor([[float(i % 7)] for i in range(FW_SAMPLES)])
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, 0.5 * x), batch_size=FW_BATCH)
+    model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
+    rows, step = [("step", "lr")], 0
+    for _ in range(FW_EPOCHS):
+        for xb, yb in loader:
+            rows.append((step, optimizer.param_groups[0]["lr"]))
+            accelerator.backward(((model(xb) - yb) ** 2).mean())
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            step += 1
+    if accelerator.is_main_process:
+        with open(path, "w", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+
+
 def lightning_logs(root: Path) -> None:
     """Every Lightning scenario: ``root/<scenario>/csv/.../metrics.csv`` and ``root/<scenario>/tb/...`` events."""
     import pytorch_lightning as pl
@@ -283,4 +324,4 @@ if __name__ == "__main__":
     _hide_torchvision()
     kind, directory = sys.argv[1], Path(sys.argv[2])
     directory.mkdir(parents=True, exist_ok=True)
-    {"hf": hf_logs, "lightning": lightning_logs}[kind](directory)
+    {"hf": hf_logs, "accelerate": accelerate_logs, "lightning": lightning_logs}[kind](directory)

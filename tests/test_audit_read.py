@@ -72,8 +72,9 @@ def test_a_wandb_export_of_a_trainer_run_uses_its_global_step(tmp_path):
 
 def test_without_a_step_column_points_are_numbered_in_file_order(tmp_path):
     path = tmp_path / "lr.csv"
-    path.write_text("learning_rate\n0.1\n0.05\n")
-    assert read_log(path).rows.tolist() == [0, 1]
+    path.write_text("learning_rate\n0.1\n0.05\n1_000e-5\n")  # the last is Python's, not numpy's
+    log = read_log(path)
+    assert log.rows.tolist() == [0, 1, 2] and log.lrs.tolist() == [0.1, 0.05, 0.01]
 
 
 def test_the_last_point_written_at_a_step_wins(tmp_path):
@@ -142,7 +143,7 @@ def test_a_resumed_run_directory_keeps_the_points_written_last(events):
         for step, lr in ((1, 0.07), (2, 0.06), (3, 0.05)):
             writer.add_scalar("lr-SGD", lr, step)
     log = read_log(events)
-    assert log.rows.tolist() == [0, 1, 2, 3]
+    assert log.source.endswith("[2 directories merged]") and log.rows.tolist() == [0, 1, 2, 3]
     assert log.lrs.tolist() == [float(np.float32(v)) for v in (0.1, 0.07, 0.06, 0.05)]
 
 

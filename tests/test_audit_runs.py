@@ -96,7 +96,8 @@ def available(*modules: str) -> bool:
     return all(importlib.util.find_spec(m) is not None for m in modules)
 
 
-FRAMEWORKS = {"hf": ("transformers", "accelerate", "tensorboard"), "lightning": ("pytorch_lightning", "tensorboard")}
+FRAMEWORKS = {"hf": ("transformers", "accelerate", "tensorboard"), "accelerate": ("accelerate",),
+              "lightning": ("pytorch_lightning", "tensorboard")}
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +131,11 @@ def hf_root(children):
 
 
 @pytest.fixture(scope="module")
+def accelerate_root(children):
+    return framework_root(children, "accelerate")
+
+
+@pytest.fixture(scope="module")
 def lightning_root(children):
     return framework_root(children, "lightning")
 
@@ -153,6 +159,19 @@ def test_hf_trainer(hf_root, scenario, where):
     log = read_log(hf_root / scenario / where if where == "runs" else hf_root / scenario)
     assert (log.format, log.first_step) == ("hf-json" if where != "runs" else "tensorboard", 1)
     check(audit(log, spec(text), **options), *expected)
+
+
+ACCELERATE = {
+    "two-processes": ({"devices": 2}, ("stepped-k-times", 1, {"k": 2}, "accelerate on 2 processes")),
+    "split-batches": ({"devices": 2}, (None, None)),
+}
+
+
+@pytest.mark.parametrize("scenario", ACCELERATE)
+def test_accelerate(accelerate_root, scenario):
+    options, expected = ACCELERATE[scenario]
+    log = read_log(accelerate_root / f"{scenario}.csv")
+    check(audit(log, spec(f"cosine:T_max={reallogs.FW_STEPS}"), **options), *expected)
 
 
 LIGHTNING = {

@@ -94,13 +94,14 @@ def _numbers(texts: list[str], column: str | None, path: Path, line: int):
 
     try:
         return np.array(texts, dtype=np.float64)
-    except ValueError:
+    except ValueError:  # numpy refuses some texts Python reads ("1_000"): let Python name the bad one
+        values = []
         for text in texts:
             try:
-                float(text)
+                values.append(float(text))
             except ValueError:
                 raise LrvizError(f"{path}: column '{column}' holds {text!r} (before line {line}), not a number") from None
-        raise
+        return np.array(values)
 
 
 def _convention(column: str, step_column: str | None, first_step: int | None) -> tuple[int, str]:

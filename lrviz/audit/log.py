@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from ..errors import LrvizError
-from ..spec import MAX_STEPS
+from ..spec import MAX_STEPS, suggest
 
 if TYPE_CHECKING:
     import numpy as np
@@ -135,8 +135,6 @@ def pick_series(names: Sequence[str], wanted: str | None, group: int, source: st
     """
     if wanted is not None:
         if wanted not in names:
-            from ..spec import suggest
-
             raise LrvizError(f"{source} has no {what} '{wanted}'{suggest(wanted, names)} "
                              f"(it has: {', '.join(list(names)[:12])})")
         return wanted

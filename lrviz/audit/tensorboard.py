@@ -87,7 +87,8 @@ def read_events(path: Path, tag: str | None = None, group: int = 0, first_step: 
 
     order = np.argsort(np.asarray(wall), kind="stable")  # finish() keeps the last point written at a step
     start, convention = _convention(tag, first_step)
-    return finish(str(path), "tensorboard", tag, np.asarray(steps, dtype=np.int64)[order],
+    source = str(path) if len(sources) == 1 else f"{path} [{len(sources)} directories merged]"
+    return finish(source, "tensorboard", tag, np.asarray(steps, dtype=np.int64)[order],
                   np.asarray(values, dtype=np.float64)[order], first_step=start, convention=convention,
                   float32=float32)
 
