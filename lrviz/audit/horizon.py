@@ -99,7 +99,7 @@ def _slips(v0: int, total: int, hints) -> list[int]:
 RELATIONS = (
     ("steps_per_epoch", "one counts epochs, the other optimizer steps", "one counts epochs, the other optimizer steps"),
     ("grad_accum", "counted in micro-batches, not optimizer steps", "gradient accumulation counted twice"),
-    ("devices", "counted over every process's batches", "divided among the processes twice"),
+    ("devices", "counted over every process's batches", "sized from one process's share of the batches"),
 )
 
 
