@@ -16,7 +16,7 @@ import torch
 import reallogs
 from lrviz.audit import audit, read_log
 from lrviz.errors import LrvizError
-from lrviz.simulate import simulate_spec
+from lrviz.simulation.record import simulate_spec
 from lrviz.spec import specs_from_tokens
 
 

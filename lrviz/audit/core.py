@@ -127,7 +127,7 @@ def audit(log: Log, spec: ScheduleSpec, predict: Predictor | None = None, *, gro
         log: from ``lrviz.audit.read_log``.
         spec: the schedule the run was meant to follow; its ``steps`` is set to cover the log.
         predict: ``predict(spec) -> Trace`` (rows: optimizer steps from ``trace.start``, ``spec.steps``
-            of them); default ``lrviz.simulate.simulate_spec``.
+            of them); default ``lrviz.simulation.record.simulate_spec``.
         group: the param group the log's series belongs to.
         steps_per_epoch: optimizer steps per epoch (default: the spec's): lines a per-epoch schedule
             up with optimizer steps, and names "stepped per epoch".

@@ -2,7 +2,7 @@
 
 Each mistake (lrviz.audit.mistakes) is tried as a *transformed prediction*: the scheduler is
 built and stepped again the way the mistaken run stepped it (lrviz's predictor, or
-``lrviz.build.build`` + ``lrviz.simulate.record`` where the optimizer's state matters), and the
+``lrviz.simulation.build.build`` + ``lrviz.simulation.record.record`` where the optimizer's state matters), and the
 result is compared with every logged point at the log's own precision. A candidate is first
 checked on the points up to a few past the first divergence (cheap), then on ever longer runs
 (each four times the last) up to the whole log.
@@ -140,13 +140,13 @@ class Search:
         many steps, and so on: a wrong candidate costs a few times the steps up to where it goes
         wrong, however long the log; a right one about 4/3 of the log's.
         """
-        from ..build import TORCH_REFUSALS
+        from ..simulation.refusals import REFUSALS
 
         rows = min(self.prefix, self.total)
         while True:
             try:
                 lrs = candidate.make(rows)
-            except (LrvizError, *TORCH_REFUSALS):
+            except (LrvizError, *REFUSALS):
                 return None  # a mistake the scheduler cannot even make (e.g. stepping past OneCycleLR's end)
             if not self._agrees(lrs):
                 return None

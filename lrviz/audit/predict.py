@@ -1,9 +1,9 @@
 """The prediction an audit compares a log with: lr per optimizer step, from any predictor of Traces.
 
-A predictor is a function ``predict(spec) -> Trace`` (default ``lrviz.simulate.simulate_spec``)
+A predictor is a function ``predict(spec) -> Trace`` (default ``lrviz.simulation.record.simulate_spec``)
 that honours ``spec.steps``: the number of rows wanted. A Trace's rows count ``scheduler.step()``
 calls in its own unit; a schedule stepped per epoch (``unit == "epoch"``) is held over each
-epoch's optimizer steps (lrviz.units), so rows here are always optimizer steps.
+epoch's optimizer steps (lrviz.trace.units), so rows here are always optimizer steps.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from ..errors import LrvizError
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..simulate import Trace
+    from ..trace import Trace
     from ..spec import ScheduleSpec
 
 Predictor = Callable[["ScheduleSpec"], "Trace"]
 
 
 def default_predictor() -> Predictor:
-    from ..simulate import simulate_spec
+    from ..simulation.record import simulate_spec
 
     return simulate_spec
 
@@ -50,7 +50,7 @@ def scheduler_rows(spec: ScheduleSpec, optimizer_rows: int, steps_per_epoch: int
 
 def per_optimizer_step(trace: Trace, group: int, steps_per_epoch: int | None) -> tuple[np.ndarray, int]:
     """``(lrs, start)``: the lr of param group ``group`` at each optimizer step from step ``start``."""
-    from ..units import in_unit
+    from ..trace.units import in_unit
 
     if group >= trace.groups:
         raise LrvizError(f"group {group} asked, but '{trace.label}' has {trace.groups} param group(s)")

@@ -14,7 +14,7 @@ The run followed the prediction up to optimizer step K, then was resumed:
 K is searched between the last agreeing point and the first differing one (``restarted``: the
 lr changes at K itself), or in the ``RESUME_WINDOW`` steps up to the first differing point (the
 others: the change may show later). The last two re-run the real objects with
-``lrviz.build.build`` and ``lrviz.simulate.record``, so torch's own resume behaviour is what is compared.
+``lrviz.simulation.build.build`` and ``lrviz.simulation.record.record``, so torch's own resume behaviour is what is compared.
 """
 
 from __future__ import annotations
@@ -67,12 +67,12 @@ def _window(search: Search) -> range:
 def _record(search: Search, spec, rows: int, groups: list[dict] | None = None):
     """Build ``spec`` (optionally loading ``groups`` into its optimizer, as ``optimizer.load_state_dict``
     does after the scheduler was made) and record ``rows`` rows: (lrs of the group, param groups after)."""
-    from ..build import build
-    from ..simulate import record
+    from ..simulation.build import build
+    from ..simulation.record import record
 
     search.charge(rows)
     built = build(spec.with_overrides(steps=rows))
-    if built.entry.drive is not None or built.metrics is not None:
+    if built.loaded.drive is not None or built.metrics is not None:
         raise NotTorchStepped
     for group, saved in zip(built.optimizer.param_groups, groups or ()):
         group.update(saved)
