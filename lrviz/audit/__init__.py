@@ -7,13 +7,13 @@
 - ``lrviz.audit.read``: find the format and read (``hf``, ``tensorboard``, ``csvlog``) into a ``log.Log``
   whose rows are optimizer steps, by each format's step convention;
 - ``lrviz.audit.compare``: first divergence and largest difference, at the log's precision;
-- ``lrviz.audit.diagnose`` with ``mistakes``, ``horizon`` and ``resumes``: the known mistakes as
-  transformed predictions, re-run and checked against every point;
+- ``lrviz.audit.diagnose`` with ``search``, ``mistakes``, ``horizon`` and ``resumes``: the known
+  mistakes as transformed predictions, re-run and checked against every point;
 - ``lrviz.audit.core``: ``audit()`` and its ``AuditResult`` (``to_dict()``, ``verdict_lines()``, ``exit_code``).
 """
 
 from .core import AuditResult, audit
-from .diagnose import Hints
+from .search import Hints
 from .log import Log
 from .read import FORMATS, read_log
 

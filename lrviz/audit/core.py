@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import LrvizError
 from .compare import Comparison, compare_points
-from .diagnose import ROW_BUDGET, Diagnosis, Finding, Hints, diagnose
+from .diagnose import Diagnosis, diagnose
+from .search import ROW_BUDGET, Finding, Hints
 from .predict import default_predictor, first_step, per_optimizer_step, predict_steps
 
 if TYPE_CHECKING:

@@ -17,11 +17,11 @@ import dataclasses
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ..spec import SchedulerSpec, parse_call
-from .diagnose import Candidate
+from .search import Candidate
 
 if TYPE_CHECKING:
     from ..spec import ScheduleSpec
-    from .diagnose import Search
+    from .search import Search
 
 #: arguments that size a schedule (torch, Hugging Face, timm)
 HORIZON_ARGS = ("T_max", "T_0", "total_iters", "total_steps", "epochs", "steps_per_epoch", "step_size",

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from .diagnose import Candidate
 from .horizon import other_horizon
 from .predict import per_epoch
 from .resumes import fresh_scheduler, last_epoch_resume, restarted
+from .search import Candidate
 
 if TYPE_CHECKING:
-    from .diagnose import Search
+    from .search import Search
 
 #: k tried for "k scheduler steps per optimizer step" and "one every k", besides the hints
 MAX_FACTOR = 16

@@ -23,13 +23,13 @@ import dataclasses
 from typing import TYPE_CHECKING, Iterator
 
 from ..spec import SchedulerSpec
-from .diagnose import Candidate
 from .predict import per_epoch
+from .search import Candidate
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from .diagnose import Search
+    from .search import Search
 
 #: resume steps K tried by ``restarted`` (no simulation: the prediction is reused), at most
 RESTART_WINDOW = 4096
