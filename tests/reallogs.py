@@ -1,6 +1,7 @@
 """Real training runs that write the logs ``lrviz audit`` reads, right and with each mistake planted.
 
-Every run trains a one-weight model (``y = w * x``) on a few hundred samples on the CPU:
+Every run trains the training-plan tests' one-weight model (``realruns.Tiny``, ``realruns.dataset``)
+on a few hundred samples on the CPU:
 
 - ``loop_log``: a plain torch loop writing ``step,lr`` (the lr of each optimizer step) to a CSV
   file, run in the test process;
@@ -9,8 +10,8 @@ Every run trains a one-weight model (``y = w * x``) on a few hundred samples on 
   writing CSV; ``lightning_logs``: a Lightning ``Trainer`` with ``CSVLogger``,
   ``TensorBoardLogger`` and ``LearningRateMonitor``. These run as ``python tests/reallogs.py
   hf|accelerate|lightning DIR`` in a child process each (``start_frameworks``), side by side, so
-  the test process imports no framework, and torchvision can be hidden from them: the installed
-  torchvision does not match torch (importing it raises), and no run needs it.
+  the test process imports no framework, and torchvision is hidden from them
+  (``realruns.torchvision_hidden``): the installed one does not match torch, and no run needs it.
 
 Each scenario writes into its own directory under DIR; ``SCENARIOS`` says what each one planted.
 """
@@ -23,6 +24,8 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+
+from realruns import Tiny, dataset, torchvision_hidden
 
 LR = 0.1
 SAMPLES, BATCH = 240, 8
@@ -57,11 +60,10 @@ SCENARIOS = {
 
 # ---------------------------------------------------------------- plain torch loops
 
-def _data():
+def _loader(samples: int, batch: int):
     import torch
 
-    x = torch.arange(SAMPLES, dtype=torch.float32).reshape(-1, 1) % 7
-    return torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, 0.5 * x), batch_size=BATCH)
+    return torch.utils.data.DataLoader(dataset(samples), batch_size=batch)
 
 
 def loop_log(path: Path, make_scheduler, *, epochs: int = 4, accum: int = 1, mistake: str | None = None,
@@ -83,10 +85,10 @@ def loop_log(path: Path, make_scheduler, *, epochs: int = 4, accum: int = 1, mis
     import torch
 
     torch.manual_seed(0)
-    weight = torch.nn.Parameter(torch.zeros(1))
+    model = Tiny()
 
     def new_optimizer(**group):
-        return torch.optim.SGD([{"params": [weight], **group}], lr=LR)
+        return torch.optim.SGD([{"params": list(model.parameters()), **group}], lr=LR)
 
     optimizer = new_optimizer()
     scheduler = make_scheduler(optimizer)
@@ -98,12 +100,12 @@ def loop_log(path: Path, make_scheduler, *, epochs: int = 4, accum: int = 1, mis
         out = csv.writer(fh)
         out.writerow(["step", "lr"])
         for _ in range(epochs):
-            for i, (x, y) in enumerate(_data()):
+            for i, batch in enumerate(_loader(SAMPLES, BATCH)):
                 if i % accum == 0 and step == resume_at and mistake in ("restart", "fresh-scheduler", "last-epoch"):
                     optimizer, scheduler = _resume(mistake, optimizer, new_optimizer, make_scheduler, resume_at)
                 if i % accum == 0 and step % every == 0 and mistake != "log-after":
                     out.writerow([step, optimizer.param_groups[0]["lr"]])
-                ((weight * x - y) ** 2).mean().backward()
+                model(**batch)["loss"].backward()
                 if mistake == "micro-batch":
                     scheduler.step()
                 if (i + 1) % accum:
@@ -153,45 +155,6 @@ def finish(process: subprocess.Popen, root: Path) -> Path:
     return root
 
 
-def _hide_torchvision() -> None:
-    """Make torchvision look absent: ``find_spec`` (transformers) and package metadata (torchmetrics)."""
-    import importlib.metadata
-
-    class Hidden(importlib.metadata.Distribution):
-        version = "not-installed"  # packaging's InvalidVersion: torchmetrics' RequirementCache says unavailable
-
-        def read_text(self, filename):
-            return None
-
-        def locate_file(self, path):
-            return Path(path)
-
-    class Finder:
-        @staticmethod
-        def find_spec(*args, **kwargs):
-            return None
-
-        @staticmethod
-        def find_distributions(context=importlib.metadata.DistributionFinder.Context()):
-            return [Hidden()] if context.name in ("torchvision",) else []
-
-    sys.modules["torchvision"] = None
-    sys.meta_path.insert(0, Finder)
-
-
-class _Data:
-    """The frameworks' dataset: 64 samples."""
-
-    def __len__(self):
-        return FW_SAMPLES
-
-    def __getitem__(self, i):
-        import torch
-
-        x = torch.tensor([float(i % 7)])
-        return {"x": x, "labels": 0.5 * x}
-
-
 def hf_logs(root: Path) -> None:
     """Every Hugging Face scenario: ``root/<scenario>/`` holds ``trainer_state.json`` and ``runs/``."""
     import torch
@@ -199,14 +162,6 @@ def hf_logs(root: Path) -> None:
     from transformers import Trainer, TrainerCallback, TrainingArguments, get_linear_schedule_with_warmup
 
     transformers.logging.set_verbosity_error()
-
-    class One(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.w = torch.nn.Parameter(torch.zeros(1))
-
-        def forward(self, x, labels):
-            return {"loss": ((self.w * x - labels) ** 2).mean()}
 
     class StepAgain(TrainerCallback):  # a user's callback that also steps the scheduler
         def on_step_end(self, args, state, control, lr_scheduler=None, **kwargs):
@@ -225,13 +180,13 @@ def hf_logs(root: Path) -> None:
             "report_to": ["tensorboard"], "save_strategy": "no", "disable_tqdm": True, "use_cpu": True, "seed": 0,
             **args})
         torch.manual_seed(0)
-        model = One()
+        model = Tiny()
         if optimizers == "custom":
             optimizer = torch.optim.AdamW(model.parameters(), lr=LR)
             accum = arguments.gradient_accumulation_steps
             total = FW_STEPS // accum // accum  # the accumulation counted twice
             optimizers = (optimizer, get_linear_schedule_with_warmup(optimizer, HF_WARMUP, total))
-        return Trainer(model=model, args=arguments, train_dataset=_Data(), callbacks=list(callbacks),
+        return Trainer(model=model, args=arguments, train_dataset=dataset(FW_SAMPLES), callbacks=list(callbacks),
                        optimizers=optimizers)
 
     for name, kwargs in (("correct", {}), ("double-step", {"callbacks": [StepAgain()]}),
@@ -264,17 +219,16 @@ def _accelerated_run(path: Path, split_batches: bool) -> None:
 
     accelerator = Accelerator(cpu=True, dataloader_config=DataLoaderConfiguration(split_batches=split_batches))
     torch.manual_seed(0)
-    model = torch.nn.Linear(1, 1, bias=False)
+    model = Tiny()
     optimizer = torch.optim.SGD(model.parameters(), lr=LR)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=FW_STEPS)
-    x = torch.tensor([[float(i % 7)] for i in range(FW_SAMPLES)])
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, 0.5 * x), batch_size=FW_BATCH)
+    loader = _loader(FW_SAMPLES, FW_BATCH)
     model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
     rows, step = [("step", "lr")], 0
     for _ in range(FW_EPOCHS):
-        for xb, yb in loader:
+        for batch in loader:
             rows.append((step, optimizer.param_groups[0]["lr"]))
-            accelerator.backward(((model(xb) - yb) ** 2).mean())
+            accelerator.backward(model(**batch)["loss"])
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
@@ -294,11 +248,11 @@ def lightning_logs(root: Path) -> None:
     class One(pl.LightningModule):
         def __init__(self, interval):
             super().__init__()
-            self.w = torch.nn.Parameter(torch.zeros(1))
+            self.tiny = Tiny()
             self.interval = interval
 
         def training_step(self, batch, index):
-            return ((self.w * batch["x"] - batch["labels"]) ** 2).mean()
+            return self.tiny(**batch)["loss"]
 
         def configure_optimizers(self):
             optimizer = torch.optim.SGD(self.parameters(), lr=LR)
@@ -315,13 +269,12 @@ def lightning_logs(root: Path) -> None:
             logger=[CSVLogger(str(out / "csv")), TensorBoardLogger(str(out / "tb"))],
             callbacks=[LearningRateMonitor(logging_interval="step")], log_every_n_steps=every,
             enable_progress_bar=False, enable_model_summary=False, enable_checkpointing=False)
-        loader = torch.utils.data.DataLoader(_Data(), batch_size=FW_BATCH)
-        trainer.fit(One(interval), loader)
+        trainer.fit(One(interval), _loader(FW_SAMPLES, FW_BATCH))
 
 
 if __name__ == "__main__":
     warnings.simplefilter("ignore")
-    _hide_torchvision()
     kind, directory = sys.argv[1], Path(sys.argv[2])
     directory.mkdir(parents=True, exist_ok=True)
-    {"hf": hf_logs, "accelerate": accelerate_logs, "lightning": lightning_logs}[kind](directory)
+    with torchvision_hidden():
+        {"hf": hf_logs, "accelerate": accelerate_logs, "lightning": lightning_logs}[kind](directory)
