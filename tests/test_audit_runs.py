@@ -174,6 +174,19 @@ def test_accelerate(accelerate_root, scenario):
     check(audit(log, spec(f"cosine:T_max={reallogs.FW_STEPS}"), **options), *expected)
 
 
+@pytest.mark.parametrize("scenario, split", [("two-processes", False), ("split-batches", True)])
+def test_accelerate_runs_agree_with_their_training_plan(accelerate_root, scenario, split):
+    """With the run's training plan as the predictor (lrviz.plan), accelerate's stepping is the prediction."""
+    from lrviz.plan import TrainingPlan, simulate_plan
+
+    plan = TrainingPlan(runner="accelerate", dataset_size=reallogs.FW_SAMPLES, batch_size=reallogs.FW_BATCH,
+                        devices=2, epochs=reallogs.FW_EPOCHS, split_batches=split)
+    log = read_log(accelerate_root / f"{scenario}.csv")
+    result = audit(log, spec(f"cosine:T_max={reallogs.FW_STEPS}"), lambda s: simulate_plan(s, plan))
+    check(result, None, None)
+    assert len(result.predicted) == (reallogs.FW_STEPS if split else reallogs.FW_STEPS // 2)
+
+
 LIGHTNING = {
     "correct": ({}, (None, None)),
     "epoch-interval": ({"steps_per_epoch": reallogs.FW_STEPS_PER_EPOCH},
