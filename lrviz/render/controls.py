@@ -79,6 +79,30 @@ def check_range(window) -> tuple[float | None, float | None] | None:
     return start, end
 
 
+def size_from_text(text: str) -> tuple[str, str]:
+    """``6x4`` (inches) as its two parts, checked by :func:`check_size`.
+
+    >>> check_size(size_from_text("6.5x4"))
+    (6.5, 4.0)
+    """
+    width, x, height = text.lower().partition("x")
+    if not x:
+        raise LrvizError(f"size must be WIDTHxHEIGHT in inches, e.g. 6x4, got {text!r}", field="size")
+    return width, height
+
+
+def range_from_text(text: str) -> tuple[str | None, str | None]:
+    """``START:END`` with either side left empty for open, checked by :func:`check_range`.
+
+    >>> check_range(range_from_text("100:")), check_range(range_from_text(":0.5"))
+    ((100.0, None), (None, 0.5))
+    """
+    start, colon, end = text.partition(":")
+    if not colon:
+        raise LrvizError(f"range must be START:END (either may be empty), e.g. 0:500, got {text!r}", field="range")
+    return start.strip() or None, end.strip() or None
+
+
 def check_legend(legend: str) -> str:
     if legend not in LEGENDS:
         raise LrvizError(f"legend '{legend}' is not a placement (valid: {', '.join(LEGENDS)})", field="legend")

@@ -11,12 +11,14 @@ from .units import checked_unit
 
 
 def check_output(draw: DrawOptions) -> None:
-    """Refuse, before any work, a figure path that cannot be written."""
+    """Refuse, before any work, a figure path that cannot be written, and figure options it cannot take."""
     from ...output import check_writable
+    from ...render.html import HTML_SUFFIXES
     from ...render.png import FIGURE_SUFFIXES
 
     if draw.output is not None:
-        check_writable(draw.output, FIGURE_SUFFIXES)
+        check_writable(draw.output, FIGURE_SUFFIXES + HTML_SUFFIXES)
+    draw.figure_options()
 
 
 def simulate_and_draw(request: SpecRequest, draw: DrawOptions, specs: Sequence, *, chart_height: int,
@@ -30,7 +32,7 @@ def simulate_and_draw(request: SpecRequest, draw: DrawOptions, specs: Sequence, 
 
     check_names(specs)
     path = None
-    with figure_worker() if draw.drawing else nullcontext() as render:
+    with figure_worker() if draw.drawing and not draw.page else nullcontext() as render:
         traces = simulate_all(specs)
         unit = checked_unit(draw.unit, traces, figure=draw.drawing,
                             steps_per_epoch_given=request.options.steps_per_epoch is not None)
@@ -38,7 +40,11 @@ def simulate_and_draw(request: SpecRequest, draw: DrawOptions, specs: Sequence, 
         if draw.terminal:
             print_chart(console(), traces, draw.width, log=draw.log, height=chart_height, ascii=draw.ascii, unit=unit,
                         momentum=draw.momentum)
-        if draw.drawing:
-            path = render(traces, draw.output or default_figure_path(traces), log=draw.log, title=draw.title,
-                          momentum=draw.momentum, unit=unit, **figure)
+        if draw.page:
+            from ...render.html import save_html
+
+            path = save_html(traces, draw.output, unit=unit, **draw.figure_options(), **figure)
+        elif draw.drawing:
+            path = render(traces, draw.output or default_figure_path(traces), unit=unit, **draw.figure_options(),
+                          **figure)
     return traces, unit, path
