@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ...errors import LrvizError
 from ..console import console
-from ..options import DrawOptions, Layout, SpecRequest, examples, say_notes, spec_command
+from ..draw_options import DrawOptions, Layout
+from ..options import SpecRequest, examples, say_notes, spec_command
 from .drawing import check_output, simulate_and_draw
 
 COMPARE_SPECS = ("Each SPEC is an inline spec (cosine:T_max=20,eta_min=1e-5) or a YAML file (configs/cosine.yaml; "

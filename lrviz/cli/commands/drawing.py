@@ -6,7 +6,8 @@ from contextlib import nullcontext
 from typing import Callable, Sequence
 
 from ..console import console
-from ..options import DrawOptions, SpecRequest, check_names, default_figure_path, simulate_all
+from ..draw_options import DrawOptions
+from ..options import SpecRequest, check_names, default_figure_path, simulate_all
 from .units import checked_unit
 
 

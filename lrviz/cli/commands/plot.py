@@ -8,7 +8,8 @@ import typer
 
 from ...errors import LrvizError
 from ..console import console
-from ..options import DrawOptions, SpecRequest, examples, say_notes, spec_command
+from ..draw_options import DrawOptions
+from ..options import SpecRequest, examples, say_notes, spec_command
 from .drawing import check_output, simulate_and_draw
 
 

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..console import progress_bar
-from ..options import (Momentum, SpecRequest, TableFormat, Unit, examples, parse_int_list, say_notes, simulate_all,
-                       spec_command)
+from ..draw_options import Momentum, TableFormat, Unit
+from ..options import SpecRequest, examples, parse_int_list, say_notes, simulate_all, spec_command
 from .units import checked_unit
 
 
