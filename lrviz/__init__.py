@@ -3,11 +3,12 @@
 Importing lrviz imports no torch; the first simulation does.
 """
 
-from .api import simulate
+from .api import compare, simulate
 from .errors import LrvizError
 from .render.api import plot
 from .spec import ScheduleSpec, SchedulerSpec, load_yaml_specs, parse_inline
 from .trace import Trace
 
-__all__ = ["LrvizError", "ScheduleSpec", "SchedulerSpec", "Trace", "load_yaml_specs", "parse_inline", "plot", "simulate"]
+__all__ = ["LrvizError", "ScheduleSpec", "SchedulerSpec", "Trace", "compare", "load_yaml_specs", "parse_inline", "plot",
+           "simulate"]
 __version__ = "0.1.0"
