@@ -289,6 +289,7 @@ def figure_words(traces: Sequence, title: str | None = None, side: bool = False)
         if len(set(labels)) < len(labels):  # shortened names that collide: the labels themselves
             labels = [t.label for t in traces]
         subtitle = settings
+    footer = [*footer, *dict.fromkeys(note for t in traces for note in t.notes)]  # e.g. why a cosine rises again
     description = "\n".join(f"{t.label}: {text}" if len(traces) > 1 else text for t, text in zip(traces, full))
     if title is not None:
         titles = [title] if title else []
