@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from .names import shared_prefix
+
 #: per family: the words of its name, then phrases shown when the spec gives every argument they name
 WORDS = {
     "lambda": ("lambda", "{lr_lambda}"),
@@ -235,18 +237,6 @@ class Words:
     footer: list[str]
     labels: list[str]
     description: str
-
-
-def shared_prefix(labels: Sequence[str]) -> str:
-    """The words every label starts with (a sweep's base label), or an empty string.
-
-    >>> shared_prefix(["step:step_size=10 gamma=0.1", "step:step_size=10 gamma=0.5"])
-    'step:step_size=10'
-    """
-    import os
-
-    cut = os.path.commonprefix(list(labels)).rfind(" ")
-    return labels[0][:cut].strip() if cut > 0 else ""
 
 
 def _short_inline(text: str) -> str:
