@@ -58,12 +58,12 @@ def boundaries(trace) -> list[tuple[int, str]]:
         found[run_end] = "run ends"
     if run_warmup in inside:
         found[run_warmup] = "warmup ends"
-    rising_end = warmup_end(values) if len(values) > 1 and values[1] > values[0] else 0
-    if rising_end and rising_end < len(values) - 1 and name not in CYCLING:
-        found.setdefault(trace.start + rising_end, "warmup ends")
     for m in _milestones(spec):
         if m in inside:
             found.setdefault(m, "milestone")
+    rising_end = warmup_end(values) if len(values) > 1 and values[1] > values[0] else 0
+    if rising_end and rising_end < len(values) - 1 and name not in CYCLING:
+        found.setdefault(trace.start + rising_end, "warmup ends")
     if name in STABLE:
         falls = np.flatnonzero(np.diff(values[rising_end:]) < 0)
         if falls.size and falls[0] > 0:

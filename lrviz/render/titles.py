@@ -157,11 +157,14 @@ def full_text(trace) -> str:
     children = _children(spec) if spec is not None else []
     if not children or "[" not in trace.title:
         return trace.title or trace.label
-    head, _, rest = trace.title.partition("[")
-    names, _, tail = rest.partition("]")
+    import re
+
+    found = re.search(r"\[([A-Za-z_]\w*(?:, [A-Za-z_]\w*)*)\]", trace.title)  # the list of class names
+    if found is None:
+        return trace.title
     calls = [f"{name.strip()}({', '.join(f'{k}={_plain(v)}' for k, v in child.args.items())})"
-             for name, child in zip(names.split(","), children)]
-    return f"{head}[{', '.join(calls)}]{tail}"
+             for name, child in zip(found.group(1).split(","), children)]
+    return f"{trace.title[:found.start()]}[{', '.join(calls)}]{trace.title[found.end():]}"
 
 
 def _plain(value) -> str:
