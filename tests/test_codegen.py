@@ -20,6 +20,7 @@ import yaml
 
 from conftest import with_peers
 from lrviz.codegen import python_code
+from lrviz.errors import LrvizError
 from lrviz.spec import load_yaml_specs
 from lrviz.trace.units import in_unit
 
