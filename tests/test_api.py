@@ -11,7 +11,6 @@ import inspect
 import io
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
