@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from torch.optim import lr_scheduler
 
-from conftest import torch_loop
+from conftest import torch_loop, with_peers
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: a YAML schedule whose numbers differ from every inline spec below: reading it by mistake shows
@@ -30,7 +30,7 @@ def here(tmp_path, monkeypatch):
     return tmp_path
 
 
-@pytest.mark.parametrize("name", ["exp", "cosine:T_max=3", "Exp", "hf:linear"])
+@pytest.mark.parametrize("name", with_peers(["exp", "cosine:T_max=3", "Exp", "hf:linear"]))
 def test_a_file_named_like_a_scheduler_is_refused_naming_both_readings(cli, here, name):
     (here / name).write_text(OTHER)
     code, out, err = cli("table", name, "--steps", 3)
