@@ -1,10 +1,40 @@
-"""The statistics (lrviz.trace.stats) of several schedules side by side, as a rich table."""
+"""The statistics (lrviz.trace.stats) of several schedules side by side, as a rich table; steps are
+numbered as the rows are (a schedule resumed with ``last_epoch=K`` starts at K+1)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Sequence
 
 from .names import series_name
+
+
+def numbered(stats, first_step: int):
+    """``stats`` of rows numbered from ``first_step``: its steps are the rows' own numbers, and
+    ``warmup_end`` is None when the series never rises.
+
+    >>> import numpy as np
+    >>> from lrviz.trace.stats import statistics
+    >>> s = numbered(statistics(np.array([0.1, 0.3, 0.2])), 5)
+    >>> s.max_step, s.min_step, s.warmup_end, numbered(statistics(np.array([0.3, 0.2])), 5).warmup_end
+    (6, 5, 6, None)
+    """
+    return dataclasses.replace(stats, min_step=first_step + stats.min_step, max_step=first_step + stats.max_step,
+                               warmup_end=first_step + stats.warmup_end if stats.warmup_end else None)
+
+
+def series_statistics(traces: Sequence, unit: str | None = None) -> tuple[str, list]:
+    """The unit the statistics count in (``unit``, else the traces' common one) and, for every
+    param group of every trace, ``(trace, group, stats)`` with steps numbered as the rows are."""
+    from ..trace.stats import statistics
+    from ..trace.units import common_unit, in_unit
+
+    unit = common_unit(traces, unit)
+    series = []
+    for trace in traces:
+        shown = in_unit(trace, unit)
+        series.extend((trace, g, numbered(statistics(shown.lrs[g]), shown.start)) for g in range(shown.groups))
+    return unit, series
 
 
 def stats_table(traces: Sequence, unit: str | None = None):
@@ -12,26 +42,20 @@ def stats_table(traces: Sequence, unit: str | None = None):
     from rich.table import Table
     from rich.text import Text
 
-    from ..trace.stats import number, statistics
-    from ..trace.units import common_unit, in_unit
+    from ..trace.stats import number
 
-    unit = common_unit(traces, unit)
-    names, stats = [], []
-    for trace in traces:
-        shown = in_unit(trace, unit)
-        for g in range(shown.groups):
-            names.append(series_name(trace, g))
-            stats.append(statistics(shown.lrs[g]))
+    unit, series = series_statistics(traces, unit)
+    stats = [s for _, _, s in series]
     table = Table(show_edge=False, pad_edge=False)
     table.add_column(f"per {unit}", no_wrap=True)
-    for name in names:
-        table.add_column(Text(name), justify="right", overflow="fold")
+    for trace, g, _ in series:
+        table.add_column(Text(series_name(trace, g)), justify="right", overflow="fold")
     rows = {
         "first": [number(s.first) for s in stats],
         "min @ step": [f"{number(s.min)} @ {s.min_step}" for s in stats],
         "max @ step": [f"{number(s.max)} @ {s.max_step}" for s in stats],
         "last": [number(s.last) for s in stats],
-        "warmup ends": [str(s.warmup_end) if s.warmup_end else "—" for s in stats],
+        "warmup ends": ["—" if s.warmup_end is None else str(s.warmup_end) for s in stats],
         "mean": [number(s.mean) for s in stats],
         "area (sum of lr)": [number(s.area) for s in stats],
     }
