@@ -10,7 +10,7 @@ from ..catalog.arguments import check_names, nested_specs, without_deprecated
 from ..catalog.drive import Drive
 from ..errors import LrvizError
 from ..spec import DEFAULT_STEPS, ScheduleSpec, SchedulerSpec, positive_number, suggest
-from . import contracts
+from . import contracts, step_counts
 from .argtypes import convert, per_group
 from .refusals import REFUSALS, raised_outside_lrviz
 
@@ -116,6 +116,7 @@ def build_scheduler(spec: SchedulerSpec, optimizer):
     loaded = load(find(spec.type))
     kwargs = convert_args(loaded, spec.args, optimizer)
     contracts.check(loaded.name, kwargs)
+    step_counts.check(loaded.facts.source, loaded.name, kwargs)
     _refuse_unsteppable_children(loaded, kwargs)
     try:
         return loaded.target(optimizer=optimizer, **kwargs), loaded, kwargs
