@@ -58,12 +58,21 @@ def _holds_specs(value) -> bool:
 
 def child_specs(value, many: bool, where: str):
     """Nested schedulers as SchedulerSpecs: mappings from YAML, inline ``name(key=value,...)`` text, or
-    from Python callables taking the optimizer (lrviz.spec.factory)."""
+    from Python callables taking the optimizer (lrviz.spec.factory); parsed from an untrusted file's
+    text, they are that file's (lrviz.usercode.Untrusted) too."""
+    from ..usercode import origin_of, untrusted
+
+    children = _child_specs(value, many, where)
+    origin = origin_of(value)
+    return children if origin is None else untrusted(children, origin)
+
+
+def _child_specs(value, many: bool, where: str):
     if isinstance(value, str):
         parts = [parse_call(part) for part in split_top_level(value)]
         return parts if many or len(parts) > 1 else parts[0]
     if isinstance(value, list):
-        return [child_specs(v, False, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [_child_specs(v, False, f"{where}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, SchedulerSpec):
         return value
     if isinstance(value, dict) or is_factory(value):

@@ -9,7 +9,7 @@ from functools import cache
 
 from ..errors import LrvizError
 from ..spec.model import SchedulerFactory
-from ..usercode import load
+from ..usercode import load, refuse_untrusted
 from .introspect import Live, first_doc_line, read_args
 
 SOURCE = "custom"
@@ -17,10 +17,12 @@ SOURCE = "custom"
 
 def live(reference: str) -> Live:
     """The user's scheduler ``reference`` names (a SchedulerFactory carries it), checked to take an
-    optimizer as torch's schedulers do."""
+    optimizer as torch's schedulers do; a reference read from an untrusted spec file is refused,
+    even when it was loaded before (lrviz.usercode.refuse_untrusted)."""
     if isinstance(reference, SchedulerFactory):
         return factory_live(reference)
-    return _referenced(reference)
+    refuse_untrusted(reference)
+    return _referenced(reference.strip())
 
 
 @cache

@@ -34,7 +34,7 @@ def find(name: str) -> Facts:
         return torch_facts[found]
     from .custom import SOURCE, live
 
-    return live(name.strip()).facts(SOURCE, location=name.strip())
+    return live(name).facts(SOURCE, location=name.strip())
 
 
 def _torch_class(target) -> Facts | None:

@@ -70,6 +70,7 @@ def make_optimizer(spec: ScheduleSpec):
 def convert_args(loaded: Loaded, args: dict[str, Any], optimizer) -> dict[str, Any]:
     """Check names against the signature and convert each value to its type, or to a list of one per
     param group where torch takes that (lrviz.simulation.pergroup); children built."""
+    from ..usercode import converting
     from .pergroup import check_lengths, per_group_args
 
     args = without_deprecated(loaded.facts, args)
@@ -77,9 +78,10 @@ def convert_args(loaded: Loaded, args: dict[str, Any], optimizer) -> dict[str, A
     kwargs = {}
     grouped = per_group_args(loaded.target) if args else frozenset()  # (a factory's code is read only when needed)
     for key, value in args.items():
-        children = nested_specs(loaded.facts, key, value)
-        hint = per_group(loaded.hints[key]) if key in grouped else loaded.hints[key]
-        kwargs[key] = convert(value, hint, key) if children is None else _build_children(children, optimizer)
+        with converting(value):  # code named by a value read from an untrusted file is refused
+            children = nested_specs(loaded.facts, key, value)
+            hint = per_group(loaded.hints[key]) if key in grouped else loaded.hints[key]
+            kwargs[key] = convert(value, hint, key) if children is None else _build_children(children, optimizer)
     check_lengths(loaded.name, kwargs, grouped, len(optimizer.param_groups))
     return kwargs
 

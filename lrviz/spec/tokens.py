@@ -78,8 +78,10 @@ def name_then_flags(tokens: list[str]) -> bool:
             and len(tokens) > 1 and tokens[1].startswith("--"))
 
 
-def specs_from_tokens(tokens: list[str], sched: str | None = None, sets: list[str] = ()) -> list[ScheduleSpec]:
-    """Turn the CLI's SPEC tokens (and ``--sched`` flags) into ScheduleSpecs, in order."""
+def specs_from_tokens(tokens: list[str], sched: str | None = None, sets: list[str] = (),
+                      trust_code: bool = False) -> list[ScheduleSpec]:
+    """Turn the CLI's SPEC tokens (and ``--sched`` flags) into ScheduleSpecs, in order. Code named in a
+    token runs (the user typed it); code named in a YAML file only with ``trust_code``."""
     if sched is None and name_then_flags(tokens):
         sched, tokens = tokens[0], tokens[1:]
     if sched is not None:
@@ -92,7 +94,7 @@ def specs_from_tokens(tokens: list[str], sched: str | None = None, sets: list[st
     specs: list[ScheduleSpec] = []
     for token in tokens:
         if is_yaml_token(token):
-            specs.extend(load_yaml_specs(token, sets))
+            specs.extend(load_yaml_specs(token, sets, trust_code=trust_code))
         else:
             if sets:
                 raise LrvizError("set applies to YAML files only; put the value in the inline spec", field="set")

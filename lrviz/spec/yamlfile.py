@@ -7,10 +7,12 @@ see the README's YAML section and ``configs/``.
 from __future__ import annotations
 
 import collections.abc
+import dataclasses
 from pathlib import Path
 
 from ..errors import LrvizError
 from ..literals import parse_value
+from ..usercode import untrusted
 from .model import DEFAULT_LR, ScheduleSpec, SchedulerFactory, SchedulerSpec, inline_text, is_factory
 from .inline import parse_inline
 from .validate import interval_name, positive_number, step_count, suggest, warmup_length
@@ -237,9 +239,14 @@ def spec_from_mapping(data: dict, default_label: str, where: str) -> ScheduleSpe
     return spec
 
 
-def load_yaml_specs(path: str | Path, sets: list[str] = ()) -> list[ScheduleSpec]:
-    """Every schedule in a YAML file: one, or several under ``schedules:``."""
-    path = Path(path)
+def load_yaml_specs(path: str | Path, sets: list[str] = (), trust_code: bool = False) -> list[ScheduleSpec]:
+    """Every schedule in a YAML file: one, or several under ``schedules:``. Code the file names (a
+    scheduler class, an ``lr_lambda`` function; also through ``sets``) runs only with ``trust_code``."""
+    specs = _yaml_specs(Path(path), sets)
+    return specs if trust_code else [dataclasses.replace(s, scheduler=untrusted(s.scheduler, str(path))) for s in specs]
+
+
+def _yaml_specs(path: Path, sets: list[str]) -> list[ScheduleSpec]:
     data = read_yaml(path)
     for assignment in sets:
         apply_set(data, assignment)
