@@ -56,6 +56,7 @@ class SpecKeywords(TypedDict, total=False):
     frequency: int
     split_batches: bool
     runner_version: str
+    trust_code: bool
 
 
 def _texts(value: Any, field: str) -> tuple[str, ...]:
@@ -103,9 +104,10 @@ def _refuse_sets(sets: Sequence[str], what: str) -> None:
         raise LrvizError(f"set applies to YAML files and dict specs, not {what}: change the value in it", field="set")
 
 
-def read_spec(spec: SpecLike, sets: Sequence[str] = ()) -> list[ScheduleSpec]:
+def read_spec(spec: SpecLike, sets: Sequence[str] = (), trust_code: bool = False) -> list[ScheduleSpec]:
     """The schedules ``spec`` describes (a YAML file or a dict with ``schedules:`` gives several),
-    with ``sets`` (``"scheduler.T_max=50"``) applied to a YAML file or dict."""
+    with ``sets`` (``"scheduler.T_max=50"``) applied to a YAML file or dict; code a YAML file names
+    runs only with ``trust_code``."""
     if isinstance(spec, ScheduleSpec):
         _refuse_sets(sets, "a ScheduleSpec")
         return [spec]
@@ -117,9 +119,9 @@ def read_spec(spec: SpecLike, sets: Sequence[str] = ()) -> list[ScheduleSpec]:
             apply_set(data, assignment)
         return specs_from_data(data, "", "the dict spec")
     if isinstance(spec, os.PathLike):
-        return load_yaml_specs(spec, list(sets))
+        return load_yaml_specs(spec, list(sets), trust_code=trust_code)
     if isinstance(spec, str):
-        return specs_from_tokens([spec], sets=list(sets))
+        return specs_from_tokens([spec], sets=list(sets), trust_code=trust_code)
     if is_factory(spec):
         _refuse_sets(sets, "a scheduler factory")
         scheduler = SchedulerSpec(SchedulerFactory(spec))
@@ -134,7 +136,7 @@ def load_specs(*specs: SpecLike, **options: Any) -> list[ScheduleSpec]:
     opts, sweeps = spec_options(options)
     if not specs:
         raise LrvizError("no schedule given: pass a spec, e.g. 'cosine:T_max=20', a YAML file's path or a dict")
-    loaded = apply_options([s for spec in specs for s in read_spec(spec, opts.set)], opts)
+    loaded = apply_options([s for spec in specs for s in read_spec(spec, opts.set, bool(opts.trust_code))], opts)
     return with_unique_labels(expand(loaded, sweeps)) if sweeps else loaded
 
 

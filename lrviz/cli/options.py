@@ -75,7 +75,8 @@ class SpecRequest:
         from ..spec import apply_options, specs_from_tokens
 
         refuse_misspelt_options(self.ctx, self.sched)
-        specs = specs_from_tokens(list(self.ctx.args), sched=self.sched, sets=list(self.options.set))
+        specs = specs_from_tokens(list(self.ctx.args), sched=self.sched, sets=list(self.options.set),
+                                  trust_code=bool(self.options.trust_code))
         refuse_ambiguous_arguments(self.ctx, specs)
         return apply_options(specs, self.options)
 
