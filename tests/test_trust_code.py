@@ -144,8 +144,7 @@ def test_trust_code_is_a_keyword_of_simulate(here):
     path = write(here, CASES["module:function as lr_lambda"][0])
     refused(path, "watched:halve")
     assert ran(here) == []
-    if "trust_code" in lrviz.spec.SpecOptions.names():
-        assert lrviz.simulate(path, trust_code=True).lr.tolist() == [0.1 * 0.5 ** e for e in range(4)]
+    assert lrviz.simulate(path, trust_code=True).lr.tolist() == [0.1 * 0.5 ** e for e in range(4)]
 
 
 def test_code_loaded_on_trust_before_is_still_refused_from_a_file(here):
@@ -230,3 +229,29 @@ def test_os_exit_in_a_yaml_file_no_longer_ends_lrviz_silently(tmp_path):
     assert run.stderr.strip().splitlines() == [
         "lrviz: error: --trust-code is needed to run os:_exit, named in exit.yaml: code named in a spec file runs "
         "only when you trust the file"]
+
+
+def test_builtins_print_in_a_yaml_file_writes_nothing_into_the_table(cli, here):
+    path = write(here, {"scheduler": {"type": "lambda", "lr_lambda": "builtins:print"}, "steps": 3})
+    code, out, err = cli("table", path, "-o", "out.csv")
+    assert code == 2 and out == "" and not (here / "out.csv").exists()
+    assert err.strip().splitlines() == [f"lrviz: error: --trust-code is needed to run builtins:print, named in {path}: "
+                                        f"code named in a spec file runs only when you trust the file"]
+
+
+def test_trust_code_on_the_command_line_runs_the_files_code(cli, here):
+    path = write(here, CASES["file.py:Class as the type"][0])
+    code, _, err = cli("table", path)
+    assert code == 2 and "--trust-code is needed to run watched.py:ScaledStepLR" in err and ran(here) == []
+    code, out, err = cli("table", path, "--trust-code")
+    assert code == 0, err
+    lrs = [float(line.split(",")[1]) for line in out.strip().splitlines()[1:]]
+    assert lrs == torch_loop(my_lr.ScaledStepLR, {"period": 2}, 4)[0].tolist()
+
+
+def test_a_reference_typed_beside_an_untrusted_file_runs_and_the_file_is_refused(cli, here):
+    path = write(here, CASES["module:function as lr_lambda"][0])
+    code, out, err = cli("table", "lambda:lr_lambda=watched:halve", "--steps", 4)
+    assert code == 0, err
+    code, _, err = cli("compare", "lambda:lr_lambda=watched:halve", path, "--steps", 4, "--terminal")
+    assert code == 2 and f"--trust-code is needed to run watched:halve, named in {path}" in err
