@@ -2,12 +2,15 @@
 epochs picks the rows at the REAL epoch boundaries (epoch e is steps e*S .. e*S + S - 1), checked
 against hand-written torch training loops with nested epoch / iteration loops.
 
-A trace's first row is a whole step (``Trace.start`` is an int); a "fractional start" is a per-step
-schedule whose first step falls inside an epoch (resumed at step K+1 with (K+1) % S != 0), i.e. at
-epoch (K+1)/S: the property draws such starts and the explicit examples pin both kinds.
+A trace's first row is a whole step (``Trace.start`` is an int); a fractional start is a first step
+inside an epoch, at epoch (K+1)/S: a per-step schedule resumed at step K+1 with (K+1) % S != 0, and
+a schedule stepped with ``interval: fraction`` (``scheduler.step(t / S)`` before iteration t) resumed
+there, whose first call is ``step((K+1) / S)``. The properties draw such starts; examples pin each kind.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pytest
@@ -62,6 +65,27 @@ def per_step_loop(name: str, last_epoch: int, steps: int, per_epoch: int) -> dic
             param.grad = torch.full_like(param, 0.1)
             optimizer.step()
             scheduler.step()
+    return seen
+
+
+def fraction_loop(last_epoch: int, steps: int, per_epoch: int) -> dict[tuple[int, int], float]:
+    """The documented per-iteration loop of CosineAnnealingWarmRestarts, ``scheduler.step(epoch + i / S)``
+    before each iteration, resumed after iteration ``last_epoch``: ``{(epoch, iteration): lr}``."""
+    param, optimizer = resumed_optimizer()
+    scheduler = lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=3, T_mult=2, eta_min=0.001,
+                                                         last_epoch=last_epoch)
+    first, last = last_epoch + 1, last_epoch + steps
+    seen = {}
+    for epoch in range(first // per_epoch, last // per_epoch + 1):
+        for iteration in range(per_epoch):
+            if not first <= epoch * per_epoch + iteration <= last:
+                continue
+            with warnings.catch_warnings():  # the first step() comes before an optimizer.step(), as the loop says
+                warnings.simplefilter("ignore", UserWarning)
+                scheduler.step((epoch * per_epoch + iteration) / per_epoch)  # step(t / S), as lrviz defines it
+            seen[epoch, iteration] = optimizer.param_groups[0]["lr"]
+            param.grad = torch.full_like(param, 0.1)
+            optimizer.step()
     return seen
 
 
@@ -125,6 +149,25 @@ def test_a_per_step_schedule_per_epoch_is_the_loop_at_each_epochs_first_iteratio
 
 
 @settings(max_examples=40, deadline=None)
+@given(last_epoch=st.integers(-1, 40), per_epoch=st.integers(1, 9), steps=st.integers(1, 50))
+@example(last_epoch=4, per_epoch=4, steps=6)  # resumed at iteration 5: its first call is step(5 / 4)
+@example(last_epoch=-1, per_epoch=4, steps=12)
+def test_a_resumed_fractionally_stepped_schedule_per_epoch_is_the_documented_loop(last_epoch, per_epoch, steps):
+    spec = f"sgdr:T_0=3,T_mult=2,eta_min=0.001,last_epoch={last_epoch}"
+    trace = lrviz.simulate(spec, steps=steps, steps_per_epoch=per_epoch, interval="fraction")
+    loop = fraction_loop(last_epoch, steps, per_epoch)
+    assert trace.start == last_epoch + 1
+    assert trace.lr.tolist() == [loop[key] for key in sorted(loop)]  # rows numbered as the loop's iterations
+    firsts = {epoch: lr for (epoch, iteration), lr in loop.items() if iteration == 0}
+    if not firsts:
+        with pytest.raises(LrvizError, match="no epoch of .* steps starts among them"):
+            in_unit(trace, "epoch")
+        return
+    shown = in_unit(trace, "epoch")
+    assert shown.start == min(firsts) and shown.lr.tolist() == [firsts[e] for e in sorted(firsts)]
+
+
+@settings(max_examples=40, deadline=None)
 @given(name=st.sampled_from(sorted(SCHEDULERS)), last_epoch=st.integers(-1, 30), per_epoch=st.integers(1, 7),
        epochs=st.integers(1, 20))
 @example(name="step", last_epoch=4, per_epoch=3, epochs=3)
@@ -165,7 +208,7 @@ def test_a_terminal_chart_in_epochs_of_a_resumed_schedule():
 def test_a_figure_in_epochs_puts_each_step_at_its_fractional_epoch():
     trace = lrviz.simulate("step:step_size=1,gamma=0.5,last_epoch=4", steps=9, steps_per_epoch=3)
     fig = lrviz.plot(trace, unit="epoch")
-    (line,) = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_label() == trace.label]
+    (line,) = [ln for ax in fig.axes for ln in ax.get_lines()]  # the one curve
     x, y = line.get_xdata(), line.get_ydata()
     assert x[0] == pytest.approx(5 / 3) and x[-1] == pytest.approx(14 / 3)  # steps 5 .. 13, then the end of 13
     # epoch 2 (step 6) and epoch 3 (step 9) show the lr torch gives at those steps

@@ -198,14 +198,15 @@ def build(spec: ScheduleSpec) -> Built:
         step = scheduler.step
         advance = lambda t: step(metrics[t])  # noqa: E731
     if spec.interval == "fraction":
-        advance = fractional_epochs(scheduler, loaded, spec, drive.advance is None and metrics is None)
+        advance = fractional_epochs(scheduler, loaded, spec, drive.advance is None and metrics is None, start)
     return Built(optimizer, scheduler, loaded, kwargs, steps, advance, metrics=metrics, start=start)
 
 
-def fractional_epochs(scheduler, loaded: Loaded, spec: ScheduleSpec, steps_itself: bool):
+def fractional_epochs(scheduler, loaded: Loaded, spec: ScheduleSpec, steps_itself: bool, start: int = 0):
     """``interval: fraction``: the loop calls ``scheduler.step(t / steps_per_epoch)`` before iteration t
-    (torch's documented per-iteration use of CosineAnnealingWarmRestarts): called here for t = 0,
-    then ``advance(t)`` makes the call before iteration t + 1."""
+    (torch's documented per-iteration use of CosineAnnealingWarmRestarts): called here for the first
+    row's iteration ``start`` (K+1 when resumed after iteration K), then ``advance(t)`` makes the call
+    before iteration start + t + 1."""
     import inspect
 
     if not steps_itself or "epoch" not in inspect.signature(scheduler.step).parameters:
@@ -215,8 +216,8 @@ def fractional_epochs(scheduler, loaded: Loaded, spec: ScheduleSpec, steps_itsel
         raise LrvizError("steps_per_epoch is needed by interval fraction: the iterations that make an epoch",
                          field="steps_per_epoch")
     per_epoch, step = spec.steps_per_epoch, scheduler.step
-    step(0)
-    return lambda t: step((t + 1) / per_epoch)
+    step(start / per_epoch)
+    return lambda t: step((start + t + 1) / per_epoch)
 
 
 def steps_with_metric(scheduler) -> bool:
