@@ -205,13 +205,13 @@ def test_metrics_and_expressions_in_a_file_need_no_trust(here):
 
 
 def test_the_projects_configs_need_no_code():
-    from lrviz.simulation.record import simulate_spec
+    from lrviz.plan.run import simulate_run
 
     configs = sorted((ROOT / "configs").glob("*.yaml"))
     assert configs
     for config in configs:
         for spec in lrviz.load_yaml_specs(config):  # untrusted: code in them would be refused
-            assert simulate_spec(spec).steps >= 1
+            assert simulate_run(spec).steps >= 1  # as the gallery draws it (its training: section too)
 
 
 def test_untrusted_text_survives_pickling_as_a_figure_worker_gets_it():
