@@ -20,8 +20,6 @@ WARMUP = ("linear:start_factor=0.1,total_iters=8,last_epoch=3", lr_scheduler.Lin
           {"start_factor": 0.1, "total_iters": 8}, 3, 12)
 #: StepLR resumed after step 6: rows 7..16, falling to its minimum at the last row
 DECAY = ("step:step_size=2,gamma=0.5,last_epoch=6", lr_scheduler.StepLR, {"step_size": 2, "gamma": 0.5}, 6, 10)
-NEEDS_STATS_PATCH = pytest.mark.xfail(strict=True, reason="needs the stats patch (trace/stats.py statistics(values, "
-                                                          "first_step=...), used by render/table.py and render/terminal.py)")
 
 
 def resumed_loop(cls, kwargs, last_epoch: int, steps: int, lr: float = 0.1) -> np.ndarray:
@@ -108,7 +106,6 @@ def test_jupyter_statistics_in_epochs_take_the_epochs_rows():
     assert f"{float(values[15 - 7])!r} @ 5</td>" in html  # the minimum over epochs 3..5: epoch 5 (step 15)
 
 
-@NEEDS_STATS_PATCH
 @pytest.mark.parametrize("case", [WARMUP, DECAY], ids=["warmup", "decay"])
 def test_json_statistics_name_the_rows_steps(cli, case):
     code, out, err = cli("table", case[0], "--steps", case[4], "--format", "json")
@@ -122,7 +119,6 @@ def test_json_statistics_name_the_rows_steps(cli, case):
     assert stats["min_step"] in steps and stats["max_step"] in steps
 
 
-@NEEDS_STATS_PATCH
 def test_terminal_chart_statistics_name_the_rows_steps(cli):
     code, out, err = cli("plot", WARMUP[0], "--steps", WARMUP[4], "--terminal", "--width", 80)
     assert code == 0, err

@@ -35,11 +35,11 @@ def audit_lines(result: AuditResult, width: int, height: int = 8, log: bool = Fa
     """Chart lines (logged, predicted, and the diagnosed run when a mistake fits) and the verdict lines."""
     from .terminal import ascii_only, chart
 
-    series = [(f"logged: {result.log.series} ({result.log.source})", logged_per_step(result)),
-              (f"predicted: {result.label}", result.predicted)]
+    series = [(f"logged: {result.log.series} ({result.log.source})", logged_per_step(result), result.start),
+              (f"predicted: {result.label}", result.predicted, result.start)]
     if result.finding is not None:
         series.append((f"the run, diagnosed: {result.finding.short()}",
-                       result.finding.lrs[:len(result.predicted)]))
+                       result.finding.lrs[:len(result.predicted)], result.start))
     lines = chart(series, width, height=height, log=log, ascii=ascii, unit="step") + [""] + result.verdict_lines()
     return [ascii_only(line) for line in lines] if ascii else lines
 

@@ -3,10 +3,8 @@
 >>> import numpy as np
 >>> from lrviz.trace import Trace
 >>> two = Trace("warmup", np.zeros((2, 3)), start=5)
->>> series_name(two, 1), series_name(two, 1, resumed=True)
-('warmup · group 1', 'warmup · group 1 · resumed: 0 is step 5')
->>> series_name(Trace("per epoch", np.zeros((1, 3)), start=2, unit="epoch"), 0, resumed=True)
-'per epoch · resumed: 0 is epoch 2'
+>>> series_name(two, 1)
+'warmup · group 1'
 """
 
 from __future__ import annotations
@@ -14,11 +12,9 @@ from __future__ import annotations
 from typing import Sequence
 
 
-def series_name(trace, group: int, *, resumed: bool = False) -> str:
-    """The label of one param group's series (just the trace's label for a single group);
-    ``resumed`` adds where a resumed schedule starts, for charts whose axis counts from 0."""
-    name = trace.label if trace.groups == 1 else f"{trace.label} · group {group}"
-    return name + (f" · resumed: 0 is {trace.unit} {trace.start}" if resumed and trace.start else "")
+def series_name(trace, group: int) -> str:
+    """The label of one param group's series (just the trace's label for a single group)."""
+    return trace.label if trace.groups == 1 else f"{trace.label} · group {group}"
 
 
 def shared_prefix(labels: Sequence[str]) -> str:

@@ -3,24 +3,9 @@ numbered as the rows are (a schedule resumed with ``last_epoch=K`` starts at K+1
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Sequence
 
 from .names import series_name
-
-
-def numbered(stats, first_step: int):
-    """``stats`` of rows numbered from ``first_step``: its steps are the rows' own numbers, and
-    ``warmup_end`` is None when the series never rises.
-
-    >>> import numpy as np
-    >>> from lrviz.trace.stats import statistics
-    >>> s = numbered(statistics(np.array([0.1, 0.3, 0.2])), 5)
-    >>> s.max_step, s.min_step, s.warmup_end, numbered(statistics(np.array([0.3, 0.2])), 5).warmup_end
-    (6, 5, 6, None)
-    """
-    return dataclasses.replace(stats, min_step=first_step + stats.min_step, max_step=first_step + stats.max_step,
-                               warmup_end=first_step + stats.warmup_end if stats.warmup_end else None)
 
 
 def series_statistics(traces: Sequence, unit: str | None = None) -> tuple[str, list]:
@@ -33,7 +18,7 @@ def series_statistics(traces: Sequence, unit: str | None = None) -> tuple[str, l
     series = []
     for trace in traces:
         shown = in_unit(trace, unit)
-        series.extend((trace, g, numbered(statistics(shown.lrs[g]), shown.start)) for g in range(shown.groups))
+        series.extend((trace, g, statistics(shown.lrs[g], shown.start)) for g in range(shown.groups))
     return unit, series
 
 

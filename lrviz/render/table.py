@@ -128,11 +128,12 @@ def formatter(digits: int | None, num: bool = False):
     return lambda values: list(map(show, values.tolist()))
 
 
-def column_stats(names: Sequence[str], series: Sequence) -> dict[str, dict]:
-    """The statistics of each whole column (whatever rows are shown), keyed by column name."""
+def column_stats(names: Sequence[str], series: Sequence, first_steps: Sequence[int]) -> dict[str, dict]:
+    """The statistics of each whole column (whatever rows are shown), keyed by column name; steps
+    are numbered as the column's rows are (from ``first_steps``)."""
     from ..trace.stats import statistics
 
-    return {name: statistics(values).as_dict() for name, values in zip(names, series)}
+    return {name: statistics(values, first).as_dict() for name, values, first in zip(names, series, first_steps)}
 
 
 def _csv_quote(text: str) -> str:
@@ -259,4 +260,4 @@ def table_lines(traces: Sequence, fmt: str = "csv", rows: Sequence[int] | None =
     if fmt == "latex":
         yield latex_tail(caption, latex_label)
     elif fmt == "json":
-        yield "\n], \"stats\": " + json.dumps(column_stats(columns[1:], series)) + "}\n"
+        yield "\n], \"stats\": " + json.dumps(column_stats(columns[1:], series, [first_step + s for s in starts])) + "}\n"
