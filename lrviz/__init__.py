@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 #: each public name and the module it comes from
 _LAZY = {"compare": "api", "simulate": "api", "plot": "render.api", "ScheduleSpec": "spec", "SchedulerSpec": "spec",
          "load_yaml_specs": "spec", "parse_inline": "spec", "Trace": "trace"}
-__all__ = ["LrvizError", *_LAZY]
+__all__ = ["LrvizError", "ScheduleSpec", "SchedulerSpec", "Trace", "compare", "load_yaml_specs", "parse_inline", "plot",
+           "simulate"]
 __version__ = "0.1.0"
 
 

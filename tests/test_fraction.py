@@ -12,7 +12,6 @@ import pytest
 import torch
 from torch.optim import lr_scheduler as S
 
-import lrviz
 
 
 def fraction_loop(make, per_epoch: int, steps: int, lrs=(0.05, 0.5)) -> np.ndarray:
