@@ -140,3 +140,11 @@ def test_a_nul_byte_in_a_path_gets_typers_own_message():
 
     assert outcome(param._runtime_param) == outcome(build_runtime_param(param.type_descriptor)) == \
         ("BadParameter", "Value error, embedded null byte")
+
+
+def test_every_public_name_of_lrviz_loads():
+    import lrviz
+
+    assert set(lrviz.__all__) == {"LrvizError", *lrviz._LAZY}
+    for name in lrviz.__all__:
+        assert getattr(lrviz, name).__name__ == name
