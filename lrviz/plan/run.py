@@ -39,7 +39,7 @@ def supplied_arguments(spec: ScheduleSpec) -> set[str]:
     return supplied
 
 
-def _run_length(spec: ScheduleSpec) -> int:
+def run_length(spec: ScheduleSpec) -> int:
     """The rows ``spec`` shows without its warmup: ``steps``, else the horizon its arguments define
     (read from them as written: a warmup's schedule may not build without it), else the default."""
     from ..catalog import find, load
@@ -54,7 +54,7 @@ def simulate_run(spec: ScheduleSpec, progress: Callable[[int, int], None] | None
 
     if spec.training is None:
         if spec.warmup:
-            steps = warmup_steps(spec.warmup, _run_length(spec))
+            steps = warmup_steps(spec.warmup, run_length(spec))
             spec = dataclasses.replace(spec, scheduler=with_warmup(spec.scheduler, steps, spec.warmup_start))
         return simulate_spec(spec, progress)
     from .derive import derive

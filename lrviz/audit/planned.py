@@ -1,0 +1,81 @@
+"""``run_prediction(spec).audit(log)``: a log audited against a spec as it runs, the prediction ``lrviz plot`` draws for it.
+
+That is the spec with its warmup in front and, under a training plan (``spec.training``), stepped
+per optimizer step as its runner steps it (``lrviz.plan.run.simulate_run``), the plan's counts
+(optimizer steps per epoch, accumulation, processes) naming the causes of a difference precisely.
+A plan of nothing but ``devices`` and ``grad_accum`` describes no run to derive: those only name causes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .search import Hints
+
+if TYPE_CHECKING:
+    from ..spec import ScheduleSpec
+    from .core import AuditResult
+    from .log import Log
+    from .predict import Predictor
+
+#: training fields that name causes without describing a run
+HINT_FIELDS = frozenset({"devices", "grad_accum"})
+
+
+@dataclass(frozen=True)
+class RunPrediction:
+    """What ``lrviz.audit.audit`` is given to predict the lr of each optimizer step of a run."""
+
+    #: the spec, its rows optimizer steps: the warmup (no plan) or the plan's variables written in
+    spec: ScheduleSpec
+    predict: Predictor
+    hints: Hints
+    #: what the plan says is wrong with the schedule (lrviz.plan.findings), one line each
+    notes: tuple[str, ...] = ()
+
+    def audit(self, log: Log, *, group: int = 0, diagnose_mistakes: bool = True) -> AuditResult:
+        """``lrviz.audit.audit`` of ``log`` against this prediction, the hints naming causes."""
+        from .core import audit
+
+        hints = self.hints
+        return audit(log, self.spec, self.predict, group=group, steps_per_epoch=hints.steps_per_epoch,
+                     grad_accum=hints.grad_accum, devices=hints.devices, diagnose_mistakes=diagnose_mistakes)
+
+
+def run_prediction(spec: ScheduleSpec) -> RunPrediction:
+    """How to predict ``spec`` as it runs, for any number of rows (its warmup's length fixed first)."""
+    from ..plan.run import simulate_run
+    from ..spec import positive_number
+
+    training = dict(spec.training or {})
+    if training and set(training) <= HINT_FIELDS:
+        counts = {name: positive_number(value, f"training.{name}", integer=True) for name, value in training.items()}
+        hints = Hints(spec.steps_per_epoch, counts.get("grad_accum"), counts.get("devices"))
+        return RunPrediction(_warmup_fixed(dataclasses.replace(spec, training=None)), simulate_run, hints)
+    if not training:
+        return RunPrediction(_warmup_fixed(spec), simulate_run, Hints(spec.steps_per_epoch))
+    from ..plan.derive import derive
+    from ..plan.run import plan_of
+    from ..plan.variables import resolve_spec
+
+    counts = derive(plan_of(spec))
+    plan = counts.plan
+    # rows are the run's optimizer steps: the plan steps the scheduler (per epoch too, with interval epoch)
+    run = dataclasses.replace(spec, scheduler=resolve_spec(spec.scheduler, counts), interval="step",
+                              training={**training, "interval": plan.interval})
+    notes = simulate_run(run.with_overrides(steps=1)).notes
+    return RunPrediction(run, simulate_run, Hints(counts.steps_per_epoch.value, plan.grad_accum, plan.devices), notes)
+
+
+def _warmup_fixed(spec: ScheduleSpec) -> ScheduleSpec:
+    """``spec`` with its warmup put in front of its scheduler, its length taken from the spec's own
+    run (a fraction of ``steps`` or the horizon, as plotted), not from the rows an audit asks for."""
+    if not spec.warmup:
+        return spec
+    from ..plan.run import run_length
+    from ..plan.warmup import warmup_steps, with_warmup
+
+    steps = warmup_steps(spec.warmup, run_length(spec))
+    return dataclasses.replace(spec, scheduler=with_warmup(spec.scheduler, steps, spec.warmup_start), warmup=None)
