@@ -80,6 +80,21 @@ def live_entries(source: str | None = None) -> list[LiveEntry]:
             for live in s.module().schedulers().values()]
 
 
+@pytest.fixture(scope="session")
+def reallog_runs(tmp_path_factory):
+    """The framework runs of tests/reallogs.py (about 20 s), started once a session in child processes
+    for every framework installed: ``(root, {kind: process})``; ``reallogs.logs_of`` waits for one."""
+    import reallogs
+
+    root = tmp_path_factory.mktemp("reallogs")
+    started = reallogs.start_frameworks(root, reallogs.installed_frameworks())
+    yield root, started
+    for process in started.values():
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
 @pytest.fixture
 def cli():
     """Invoke the lrviz CLI in-process; returns (exit_code, stdout, stderr)."""

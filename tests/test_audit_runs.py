@@ -1,13 +1,12 @@
 """``lrviz.audit`` on logs written by real runs (tests/reallogs.py): right runs agree, and each planted
 mistake is found with its first divergence and named, from every format that run wrote.
 
-The Hugging Face and Lightning runs start in two child processes when this module starts, and
-work while the plain-loop tests run here.
+The Hugging Face, accelerate and Lightning runs start in child processes (once a session, conftest's
+``reallog_runs``) when this module starts, and work while the plain-loop tests run here.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
@@ -91,53 +90,24 @@ def test_plain_loop(case, tmp_path):
 
 # ---------------------------------------------------------------- Hugging Face Trainer and Lightning
 
-def available(*modules: str) -> bool:
-    """Are these installed? Looked up, not imported: Lightning cannot be imported next to this torchvision."""
-    return all(importlib.util.find_spec(m) is not None for m in modules)
-
-
-FRAMEWORKS = {"hf": ("transformers", "accelerate", "tensorboard"), "accelerate": ("accelerate",),
-              "lightning": ("pytorch_lightning", "tensorboard")}
-
-
-@pytest.fixture(scope="module")
-def children(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reallogs")
-    wanted = [k for k, modules in FRAMEWORKS.items() if available(*modules)]
-    started = reallogs.start_frameworks(root, wanted)
-    yield root, started
-    for process in started.values():
-        if process.poll() is None:
-            process.kill()
-        process.communicate()
-
-
 @pytest.fixture(autouse=True, scope="module")
-def start_early(children):
-    """Start the framework runs before the first test of this module."""
-
-
-def framework_root(children, kind: str):
-    """The directory the child run of ``kind`` wrote, once it has finished; a skip if it could not run."""
-    root, started = children
-    if kind not in started:
-        pytest.skip(f"needs {', '.join(FRAMEWORKS[kind])}")
-    return reallogs.finish(started[kind], root / kind)
+def start_early(reallog_runs):
+    """Start the framework runs (once a session) before the first test of this module."""
 
 
 @pytest.fixture(scope="module")
-def hf_root(children):
-    return framework_root(children, "hf")
+def hf_root(reallog_runs):
+    return reallogs.logs_of(reallog_runs, "hf")
 
 
 @pytest.fixture(scope="module")
-def accelerate_root(children):
-    return framework_root(children, "accelerate")
+def accelerate_root(reallog_runs):
+    return reallogs.logs_of(reallog_runs, "accelerate")
 
 
 @pytest.fixture(scope="module")
-def lightning_root(children):
-    return framework_root(children, "lightning")
+def lightning_root(reallog_runs):
+    return reallogs.logs_of(reallog_runs, "lightning")
 
 
 HF_SPEC = f"hf:linear:num_warmup_steps={reallogs.HF_WARMUP},num_training_steps={reallogs.FW_STEPS}"

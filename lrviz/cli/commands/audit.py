@@ -55,12 +55,16 @@ def audit(request: SpecRequest, log: str, tag: Series = None, column: Column = N
         raise LrvizError("--terminal draws a chart in the text output; --format json prints JSON only")
     if output is not None:
         check_figure_path(output)
+    if not Path(log).exists():
+        raise LrvizError(f"no such file or directory: {log} (the run's LOG comes first: lrviz audit LOG SPEC)")
     specs = request.specs()
     if len(specs) != 1:
         raise LrvizError(f"lrviz audit compares a log with one schedule, got {len(specs)}")
     check_names(specs)
     run_log = read_log(log, series=tag or column, step_column=step_column, fmt=log_format, group=group,
                        first_step=first_step)
+    if step_column is not None and not run_log.format.endswith("csv"):
+        raise LrvizError(f"--step-column applies to CSV logs; {run_log.source} is {run_log.format}")
     run = run_prediction(specs[0])
     result = run.audit(run_log, group=group)
     show(result, fmt, terminal=terminal, log_scale=log_scale, width=width, ascii=ascii, notes=run.notes)
