@@ -166,6 +166,7 @@ def test_lightning_per_epoch_run_agrees_with_its_plan_which_warns(cli, lightning
     code, out, err = cli("audit", lightning / "epoch-interval" / "tb", COSINE, "--runner", "lightning",
                          "--interval", "epoch", *FW_PLAN)
     assert code == 0 and "agrees: all 48 compared points" in out
+    assert "as the training plan runs it: lightning: 48 optimizer steps (16 an epoch), 3 scheduler.step() calls" in out
     assert err.startswith("lrviz: warning: ") and "stepped once per epoch" in err
 
 
@@ -186,6 +187,7 @@ def test_accelerate_runs_agree_with_their_plan(cli, accelerate, scenario, split)
                             "--epochs", str(reallogs.FW_EPOCHS))
     verdict(data, code)
     assert data["prediction"]["steps"] == reallogs.FW_STEPS // (1 if split else 2) and data["run_notes"] == []
+    assert (data["run"]["runner"], data["run"]["scheduler_steps"]) == ("accelerate", reallogs.FW_STEPS)
 
 
 # ---------------------------------------------------------------- what is drawn

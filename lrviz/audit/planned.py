@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .search import Hints
 
 if TYPE_CHECKING:
+    from ..plan.counts import RunCounts
     from ..spec import ScheduleSpec
     from .core import AuditResult
     from .log import Log
@@ -34,6 +35,24 @@ class RunPrediction:
     hints: Hints
     #: what the plan says is wrong with the schedule (lrviz.plan.findings), one line each
     notes: tuple[str, ...] = ()
+    #: the run's counts (lrviz.plan.counts.RunCounts), under a training plan
+    counts: RunCounts | None = None
+
+    def describe(self) -> str | None:
+        """The run the prediction follows, in a line (None without a training plan).
+
+        >>> from lrviz.plan import TrainingPlan, derive
+        >>> plan = TrainingPlan(runner="accelerate", dataset_size=64, batch_size=4, devices=2, epochs=3)
+        >>> RunPrediction(None, None, Hints(), counts=derive(plan)).describe()
+        'accelerate on 2 devices: 24 optimizer steps (8 an epoch), 48 scheduler.step() calls'
+        """
+        if self.counts is None:
+            return None
+        c = self.counts
+        devices = f" on {c.plan.devices} devices" if c.plan.devices > 1 else ""
+        accum = f", gradient accumulation {c.plan.grad_accum}" if c.plan.grad_accum > 1 else ""
+        return (f"{c.plan.runner}{devices}{accum}: {c.optimizer_steps.value:,} optimizer steps "
+                f"({c.steps_per_epoch.value:,} an epoch), {c.scheduler_steps.value:,} scheduler.step() calls")
 
     def audit(self, log: Log, *, group: int = 0, diagnose_mistakes: bool = True) -> AuditResult:
         """``lrviz.audit.audit`` of ``log`` against this prediction, the hints naming causes."""
@@ -66,7 +85,8 @@ def run_prediction(spec: ScheduleSpec) -> RunPrediction:
     run = dataclasses.replace(spec, scheduler=resolve_spec(spec.scheduler, counts), interval="step",
                               training={**training, "interval": plan.interval})
     notes = simulate_run(run.with_overrides(steps=1)).notes
-    return RunPrediction(run, simulate_run, Hints(counts.steps_per_epoch.value, plan.grad_accum, plan.devices), notes)
+    hints = Hints(counts.steps_per_epoch.value, plan.grad_accum, plan.devices)
+    return RunPrediction(run, simulate_run, hints, notes, counts)
 
 
 def _warmup_fixed(spec: ScheduleSpec) -> ScheduleSpec:

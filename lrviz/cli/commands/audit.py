@@ -67,7 +67,7 @@ def audit(request: SpecRequest, log: str, tag: Series = None, column: Column = N
         raise LrvizError(f"--step-column applies to CSV logs; {run_log.source} is {run_log.format}")
     run = run_prediction(specs[0])
     result = run.audit(run_log, group=group)
-    show(result, fmt, terminal=terminal, log_scale=log_scale, width=width, ascii=ascii, notes=run.notes)
+    show(result, run, fmt, terminal=terminal, log_scale=log_scale, width=width, ascii=ascii)
     if output is not None:
         from ...render.audit_figure import audit_figure
         from ...render.png import save_figure
@@ -91,12 +91,14 @@ def check_figure_path(path: Path) -> None:
     check_writable(path, FIGURE_SUFFIXES)
 
 
-def show(result, fmt: str, *, terminal: bool, log_scale: bool, width: int | None, ascii: bool, notes) -> None:
-    """The verdict on stdout: JSON, or the text lines (under the chart with ``terminal``)."""
+def show(result, run, fmt: str, *, terminal: bool, log_scale: bool, width: int | None, ascii: bool) -> None:
+    """The verdict on stdout: JSON, or the text lines (under the chart with ``terminal``); the run
+    the prediction follows said under the prediction, when it has a training plan."""
     if fmt == "json":
         import json
 
-        print(json.dumps({**result.to_dict(), "run_notes": list(notes)}, indent=2))
+        data = {**result.to_dict(), "run": run.counts and run.counts.to_dict(), "run_notes": list(run.notes)}
+        print(json.dumps(data, indent=2))
         return
     if terminal:
         from ...render.audit import audit_lines
@@ -105,4 +107,7 @@ def show(result, fmt: str, *, terminal: bool, log_scale: bool, width: int | None
         lines = audit_lines(result, width or console().width, log=log_scale, ascii=ascii)
     else:
         lines = result.verdict_lines()
+    if run.counts is not None:
+        at = next(i for i, line in enumerate(lines) if line.startswith("prediction: ")) + 1
+        lines.insert(at, f"  as the training plan runs it: {run.describe()}")
     print("\n".join(lines))
