@@ -95,6 +95,30 @@ def reallog_runs(tmp_path_factory):
         process.communicate()
 
 
+@pytest.fixture(scope="session")
+def hf_logs(reallog_runs):
+    """The directory of the Hugging Face Trainer's scenarios (tests/reallogs.py), once written."""
+    import reallogs
+
+    return reallogs.logs_of(reallog_runs, "hf")
+
+
+@pytest.fixture(scope="session")
+def accelerate_logs(reallog_runs):
+    """The directory of the 2-process accelerate scenarios (tests/reallogs.py), once written."""
+    import reallogs
+
+    return reallogs.logs_of(reallog_runs, "accelerate")
+
+
+@pytest.fixture(scope="session")
+def lightning_logs(reallog_runs):
+    """The directory of the Lightning scenarios (tests/reallogs.py), once written."""
+    import reallogs
+
+    return reallogs.logs_of(reallog_runs, "lightning")
+
+
 @pytest.fixture
 def cli():
     """Invoke the lrviz CLI in-process; returns (exit_code, stdout, stderr)."""

@@ -32,21 +32,6 @@ def start_early(reallog_runs):
     """Start the framework runs (once a session) before the first test of this module."""
 
 
-@pytest.fixture(scope="module")
-def hf(reallog_runs):
-    return reallogs.logs_of(reallog_runs, "hf")
-
-
-@pytest.fixture(scope="module")
-def lightning(reallog_runs):
-    return reallogs.logs_of(reallog_runs, "lightning")
-
-
-@pytest.fixture(scope="module")
-def accelerate(reallog_runs):
-    return reallogs.logs_of(reallog_runs, "accelerate")
-
-
 def audit_json(cli, *args):
     """``lrviz audit ... --format json``: its exit code and the JSON it printed (stderr must hold no error)."""
     code, out, err = cli("audit", *args, "--format", "json")
@@ -118,28 +103,28 @@ def test_a_resume_by_last_epoch_without_its_state_is_named(cli, loops):
 # ---------------------------------------------------------------- Hugging Face Trainer: trainer_state.json, TensorBoard
 
 @pytest.mark.parametrize("where", ["", "runs"])
-def test_a_right_hf_run_agrees(cli, hf, where):
-    code, data = audit_json(cli, hf / "correct" / where, *HF_SPEC)
+def test_a_right_hf_run_agrees(cli, hf_logs, where):
+    code, data = audit_json(cli, hf_logs / "correct" / where, *HF_SPEC)
     verdict(data, code)
     assert data["log"]["format"] == ("tensorboard" if where else "hf-json")
     assert data["compared"] == reallogs.FW_STEPS
 
 
-def test_hf_stepping_twice_from_trainer_state(cli, hf):
-    code, data = audit_json(cli, hf / "double-step" / "trainer_state.json", *HF_SPEC)
+def test_hf_stepping_twice_from_trainer_state(cli, hf_logs):
+    code, data = audit_json(cli, hf_logs / "double-step" / "trainer_state.json", *HF_SPEC)
     verdict(data, code, first=1, logged=2, mistake="stepped-k-times", k=2)
 
 
-def test_hf_resume_that_lost_the_scheduler_from_tensorboard(cli, hf):
-    code, out, err = cli("audit", hf / "lost-scheduler" / "runs", *HF_SPEC)
+def test_hf_resume_that_lost_the_scheduler_from_tensorboard(cli, hf_logs):
+    code, out, err = cli("audit", hf_logs / "lost-scheduler" / "runs", *HF_SPEC)
     assert (code, err) == (1, "")
     assert f"differs from optimizer step {K} (logged step {K + 1}): logged 0, predicted 0.0744186047" in out
     assert f"cause: the schedule started over at optimizer step {K}" in out and "scheduler.pt" in out
 
 
-def test_hf_accumulation_counted_twice_is_named_by_the_training_plan(cli, hf):
+def test_hf_accumulation_counted_twice_is_named_by_the_training_plan(cli, hf_logs):
     """Under the run's plan the Trainer fills num_training_steps (24) itself; the run's scheduler had 12."""
-    code, data = audit_json(cli, hf / "accum-twice", "hf:linear", "--runner", "hf-trainer", "--grad-accum", "2",
+    code, data = audit_json(cli, hf_logs / "accum-twice", "hf:linear", "--runner", "hf-trainer", "--grad-accum", "2",
                             "--warmup", str(reallogs.HF_WARMUP), *FW_PLAN)
     verdict(data, code, first=7, logged=8, mistake="horizon", argument="num_training_steps", value=12, spec_value=24)
     assert "gradient accumulation counted twice" in data["cause"]
@@ -148,22 +133,22 @@ def test_hf_accumulation_counted_twice_is_named_by_the_training_plan(cli, hf):
 # ---------------------------------------------------------------- Lightning: metrics.csv, TensorBoard
 
 @pytest.mark.parametrize("where", ["csv/lightning_logs/version_0", "tb"])
-def test_a_right_lightning_run_agrees(cli, lightning, where):
-    code, data = audit_json(cli, lightning / "correct" / where, COSINE)
+def test_a_right_lightning_run_agrees(cli, lightning_logs, where):
+    code, data = audit_json(cli, lightning_logs / "correct" / where, COSINE)
     verdict(data, code)
     assert data["log"]["format"] == ("tensorboard" if where == "tb" else "lightning-csv")
 
 
-def test_lightning_default_interval_from_metrics_csv(cli, lightning):
-    log = lightning / "epoch-interval" / "csv" / "lightning_logs" / "version_0" / "metrics.csv"
+def test_lightning_default_interval_from_metrics_csv(cli, lightning_logs):
+    log = lightning_logs / "epoch-interval" / "csv" / "lightning_logs" / "version_0" / "metrics.csv"
     code, data = audit_json(cli, log, COSINE, "--steps-per-epoch", str(reallogs.FW_STEPS_PER_EPOCH))
     verdict(data, code, first=1, logged=1, mistake="stepped-every-k", k=reallogs.FW_STEPS_PER_EPOCH)
     assert "Lightning's default interval" in data["cause"]
 
 
-def test_lightning_per_epoch_run_agrees_with_its_plan_which_warns(cli, lightning):
+def test_lightning_per_epoch_run_agrees_with_its_plan_which_warns(cli, lightning_logs):
     """Predicted under a Lightning plan stepping per epoch, the run agrees; the plan says the schedule is sized wrong."""
-    code, out, err = cli("audit", lightning / "epoch-interval" / "tb", COSINE, "--runner", "lightning",
+    code, out, err = cli("audit", lightning_logs / "epoch-interval" / "tb", COSINE, "--runner", "lightning",
                          "--interval", "epoch", *FW_PLAN)
     assert code == 0 and "agrees: all 48 compared points" in out
     assert "as the training plan runs it: lightning: 48 optimizer steps (16 an epoch), 3 scheduler.step() calls" in out
@@ -172,17 +157,17 @@ def test_lightning_per_epoch_run_agrees_with_its_plan_which_warns(cli, lightning
 
 # ---------------------------------------------------------------- accelerate on 2 processes: step,lr csv
 
-def test_accelerate_stepping_per_process_is_named(cli, accelerate):
-    code, data = audit_json(cli, accelerate / "two-processes.csv", COSINE, "--devices", "2")
+def test_accelerate_stepping_per_process_is_named(cli, accelerate_logs):
+    code, data = audit_json(cli, accelerate_logs / "two-processes.csv", COSINE, "--devices", "2")
     verdict(data, code, first=1, logged=1, mistake="stepped-k-times", k=2)
     assert "accelerate on 2 processes" in data["cause"]
 
 
 @pytest.mark.parametrize("scenario, split", [("two-processes", []), ("split-batches", ["--split-batches"])])
-def test_accelerate_runs_agree_with_their_plan(cli, accelerate, scenario, split):
+def test_accelerate_runs_agree_with_their_plan(cli, accelerate_logs, scenario, split):
     """Each process sees half the data; with split_batches, half of each loader batch (the plan's batch is per device)."""
     per_device = reallogs.FW_BATCH // 2 if split else reallogs.FW_BATCH
-    code, data = audit_json(cli, accelerate / f"{scenario}.csv", COSINE, "--runner", "accelerate", "--devices", "2",
+    code, data = audit_json(cli, accelerate_logs / f"{scenario}.csv", COSINE, "--runner", "accelerate", "--devices", "2",
                             *split, "--dataset-size", str(reallogs.FW_SAMPLES), "--batch-size", str(per_device),
                             "--epochs", str(reallogs.FW_EPOCHS))
     verdict(data, code)
@@ -192,11 +177,11 @@ def test_accelerate_runs_agree_with_their_plan(cli, accelerate, scenario, split)
 
 # ---------------------------------------------------------------- what is drawn
 
-def test_the_figure_shows_the_verdict(cli, hf, tmp_path):
+def test_the_figure_shows_the_verdict(cli, hf_logs, tmp_path):
     from PIL import Image
 
     path = tmp_path / "audit.png"
-    code, out, _ = cli("audit", hf / "lost-scheduler", *HF_SPEC, "-o", path)
+    code, out, _ = cli("audit", hf_logs / "lost-scheduler", *HF_SPEC, "-o", path)
     assert code == 1 and out.endswith(f"wrote {path}\n")
     with Image.open(path) as image:
         assert image.size == (1200, 720)
@@ -204,8 +189,8 @@ def test_the_figure_shows_the_verdict(cli, hf, tmp_path):
     assert title == f"differs from optimizer step {K}: the schedule started over at optimizer step {K}"
 
 
-def test_the_terminal_chart_draws_log_prediction_and_diagnosis(cli, hf):
-    code, out, _ = cli("audit", hf / "double-step", *HF_SPEC, "--terminal", "--width", "60", "--ascii")
+def test_the_terminal_chart_draws_log_prediction_and_diagnosis(cli, hf_logs):
+    code, out, _ = cli("audit", hf_logs / "double-step", *HF_SPEC, "--terminal", "--width", "60", "--ascii")
     lines = out.splitlines()
     heads = [line for line in lines if line.startswith(("logged:", "predicted:", "the run, diagnosed:"))]
     assert [h.split(":")[0] for h in heads] == ["logged", "predicted", "the run, diagnosed"]
@@ -217,17 +202,17 @@ def test_the_terminal_chart_draws_log_prediction_and_diagnosis(cli, hf):
 
 # ---------------------------------------------------------------- unreadable input, usage errors: exit 2, one line
 
-def test_bad_inputs_exit_2_with_one_line(cli, hf, lightning, tmp_path):
+def test_bad_inputs_exit_2_with_one_line(cli, hf_logs, lightning_logs, tmp_path):
     image = tmp_path / "plot.png"
     image.write_bytes(b"\x89PNG\r\n\x1a\n")
     not_state = tmp_path / "config.json"
     not_state.write_text('{"learning_rate": 0.1}')
-    state = hf / "correct" / "trainer_state.json"
-    metrics = lightning / "correct" / "csv" / "lightning_logs" / "version_0"
+    state = hf_logs / "correct" / "trainer_state.json"
+    metrics = lightning_logs / "correct" / "csv" / "lightning_logs" / "version_0"
     cases = {
         (tmp_path / "missing.csv", COSINE): "no such file or directory",
         (COSINE, state): "the run's LOG comes first",
-        (hf / "correct" / "runs", COSINE, "--tag", "train/lr"): "has no tag 'train/lr'",
+        (hf_logs / "correct" / "runs", COSINE, "--tag", "train/lr"): "has no tag 'train/lr'",
         (metrics, COSINE, "--column", "lr"): "has no column 'lr' (it has: lr-SGD, step)",
         (image, COSINE): "cannot tell the format",
         (not_state, COSINE): "log_history",
@@ -244,7 +229,7 @@ def test_bad_inputs_exit_2_with_one_line(cli, hf, lightning, tmp_path):
         code, out, err = cli("audit", *args)
         assert (code, out) == (2, ""), (args, out, err)
         assert err.count("\n") == 1 and err.startswith("lrviz: error: ") and words in err, (args, err)
-    tags = cli("audit", hf / "correct" / "runs", COSINE, "--tag", "train/lr")[2]
+    tags = cli("audit", hf_logs / "correct" / "runs", COSINE, "--tag", "train/lr")[2]
     assert "train/learning_rate" in tags  # the valid tags are listed
 
 
@@ -255,8 +240,8 @@ def lrviz(*args):
                           timeout=120)
 
 
-def test_a_real_process_exits_1_on_a_mistake_and_2_on_a_missing_log(hf, tmp_path):
-    found = lrviz(hf / "double-step", *HF_SPEC, "--format", "json")
+def test_a_real_process_exits_1_on_a_mistake_and_2_on_a_missing_log(hf_logs, tmp_path):
+    found = lrviz(hf_logs / "double-step", *HF_SPEC, "--format", "json")
     assert (found.returncode, found.stderr) == (1, "")
     assert json.loads(found.stdout)["cause"].startswith("scheduler.step() ran 2 times per optimizer step")
     missing = lrviz(tmp_path / "nope.csv", COSINE)

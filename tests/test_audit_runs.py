@@ -95,21 +95,6 @@ def start_early(reallog_runs):
     """Start the framework runs (once a session) before the first test of this module."""
 
 
-@pytest.fixture(scope="module")
-def hf_root(reallog_runs):
-    return reallogs.logs_of(reallog_runs, "hf")
-
-
-@pytest.fixture(scope="module")
-def accelerate_root(reallog_runs):
-    return reallogs.logs_of(reallog_runs, "accelerate")
-
-
-@pytest.fixture(scope="module")
-def lightning_root(reallog_runs):
-    return reallogs.logs_of(reallog_runs, "lightning")
-
-
 HF_SPEC = f"hf:linear:num_warmup_steps={reallogs.HF_WARMUP},num_training_steps={reallogs.FW_STEPS}"
 HF = {
     "correct": (HF_SPEC, {}, (None, None)),
@@ -124,9 +109,9 @@ HF = {
 
 @pytest.mark.parametrize("where", ["trainer_state.json", "runs"])
 @pytest.mark.parametrize("scenario", HF)
-def test_hf_trainer(hf_root, scenario, where):
+def test_hf_trainer(hf_logs, scenario, where):
     text, options, expected = HF[scenario]
-    log = read_log(hf_root / scenario / where if where == "runs" else hf_root / scenario)
+    log = read_log(hf_logs / scenario / where if where == "runs" else hf_logs / scenario)
     assert (log.format, log.first_step) == ("hf-json" if where != "runs" else "tensorboard", 1)
     check(audit(log, spec(text), **options), *expected)
 
@@ -138,20 +123,20 @@ ACCELERATE = {
 
 
 @pytest.mark.parametrize("scenario", ACCELERATE)
-def test_accelerate(accelerate_root, scenario):
+def test_accelerate(accelerate_logs, scenario):
     options, expected = ACCELERATE[scenario]
-    log = read_log(accelerate_root / f"{scenario}.csv")
+    log = read_log(accelerate_logs / f"{scenario}.csv")
     check(audit(log, spec(f"cosine:T_max={reallogs.FW_STEPS}"), **options), *expected)
 
 
 @pytest.mark.parametrize("scenario, split", [("two-processes", False), ("split-batches", True)])
-def test_accelerate_runs_agree_with_their_training_plan(accelerate_root, scenario, split):
+def test_accelerate_runs_agree_with_their_training_plan(accelerate_logs, scenario, split):
     """With the run's training plan as the predictor (lrviz.plan), accelerate's stepping is the prediction."""
     from lrviz.plan import TrainingPlan, simulate_plan
 
     plan = TrainingPlan(runner="accelerate", dataset_size=reallogs.FW_SAMPLES, batch_size=reallogs.FW_BATCH,
                         devices=2, epochs=reallogs.FW_EPOCHS, split_batches=split)
-    log = read_log(accelerate_root / f"{scenario}.csv")
+    log = read_log(accelerate_logs / f"{scenario}.csv")
     result = audit(log, spec(f"cosine:T_max={reallogs.FW_STEPS}"), lambda s: simulate_plan(s, plan))
     check(result, None, None)
     assert len(result.predicted) == (reallogs.FW_STEPS if split else reallogs.FW_STEPS // 2)
@@ -167,15 +152,15 @@ LIGHTNING = {
 
 @pytest.mark.parametrize("where", ["csv/lightning_logs/version_0", "tb"])
 @pytest.mark.parametrize("scenario", LIGHTNING)
-def test_lightning(lightning_root, scenario, where):
+def test_lightning(lightning_logs, scenario, where):
     options, expected = LIGHTNING[scenario]
-    log = read_log(lightning_root / scenario / where)
+    log = read_log(lightning_logs / scenario / where)
     assert (log.format, log.series, log.first_step) == ("lightning-csv" if where != "tb" else "tensorboard", "lr-SGD", 0)
     check(audit(log, spec(f"cosine:T_max={reallogs.FW_STEPS}"), **options), *expected)
 
 
-def test_lightning_logs_every_nth_step_with_accumulation(lightning_root):
+def test_lightning_logs_every_nth_step_with_accumulation(lightning_logs):
     """accumulate_grad_batches=2, log_every_n_steps=3: one point per logged optimizer step (its micro-batches
     log the same value at the same step), at steps 2, 5, 8, ..."""
-    log = read_log(lightning_root / "accumulate" / "csv" / "lightning_logs" / "version_0")
+    log = read_log(lightning_logs / "accumulate" / "csv" / "lightning_logs" / "version_0")
     assert log.steps.tolist() == list(range(2, reallogs.FW_STEPS // 2, 3))
