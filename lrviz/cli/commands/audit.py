@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ...errors import LrvizError
-from ..draw_options import Ascii, Log, Title, Width
+from ..draw_options import Ascii, Log, Width
 from ..options import SpecRequest, check_names, examples, spec_command
 
 AUDIT_HELP = (
@@ -28,6 +28,7 @@ FirstStep = Annotated[Optional[int], typer.Option("--first-step", metavar="N", h
 Group = Annotated[int, typer.Option(metavar="G", min=0, help="The param group the logged lr belongs to.")]
 Format = Annotated[str, typer.Option("--format", "-f", metavar="text|json", help="text (the verdict) or json (match, first_divergence, max_abs_error, cause, fix and details).")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Also draw the audit to this image: .png, .svg or .pdf.", show_default=False)]
+Title = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Figure title (default: the verdict).", show_default=False)]
 Terminal = Annotated[bool, typer.Option("--terminal", "-t", help="Chart the logged and predicted lr (and the diagnosed run) in the terminal above the verdict.")]
 
 
@@ -67,12 +68,13 @@ def audit(request: SpecRequest, log: str, tag: Series = None, column: Column = N
         raise LrvizError(f"--step-column applies to CSV logs; {run_log.source} is {run_log.format}")
     run = run_prediction(specs[0])
     result = run.audit(run_log, group=group)
-    show(result, run, fmt, terminal=terminal, log_scale=log_scale, width=width, ascii=ascii)
-    if output is not None:
+    if output is not None:  # drawn first: a reader of stdout that stops early (| head) does not stop the figure
         from ...render.audit_figure import audit_figure
         from ...render.png import save_figure
 
         save_figure(audit_figure(result, log=log_scale, title=title), output)
+    show(result, run, fmt, terminal=terminal, log_scale=log_scale, width=width, ascii=ascii)
+    if output is not None:
         print(f"wrote {output}", file=sys.stderr if fmt == "json" else sys.stdout)
     for note in run.notes:
         warn(note)
