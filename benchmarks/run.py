@@ -183,6 +183,17 @@ def stepping(steps: int, rounds: int) -> None:
            f"{per['tutorial'] / per['lrviz']:.1f}x slower (goal >= 5x)", per["tutorial"] >= 5 * per["lrviz"])
 
 
+def tweaking() -> None:
+    """A notebook's tweak-and-look: re-simulating a changed 1000-step spec (benchmarks/tweak.py)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from tweak import tweak_and_look
+
+    print("\nTweak and look (in process; peer: a bare torch loop of the same 1000-step schedule)")
+    result = tweak_and_look()
+    report("re-simulating a changed 1000-step spec", f"{result.lrviz_ms:.1f} ms = {result.ratio:.2f}x the bare loop "
+           f"({result.bare_ms:.1f} ms; goal <= 1.5x, a few ms)", result.ratio <= 1.5)
+
+
 def memory(steps: int, cwd: Path) -> None:
     """Peak traced memory of simulating, drawing and tabulating ``steps`` steps, in process."""
     import tracemalloc
@@ -261,6 +272,7 @@ def main() -> None:
         tricks(env, cwd, rounds)
         plot(env, cwd, rounds)
         stepping(100_000, rounds)
+        tweaking()
         memory(1_000_000, cwd)
         big_runs(env, cwd, max(2, rounds // 3), 2_000_000 if args.quick else 10_000_000)
         audit(env, cwd, max(2, rounds // 3))

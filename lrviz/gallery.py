@@ -59,10 +59,10 @@ def render_item(item: GalleryItem, out_dir: Path) -> None:
     from .output import write_atomically
     from .render.png import make_figure, save_figure
     from .render.table import table_lines
-    from .simulation.record import simulate_spec
+    from .plan.run import simulate_run
     from .spec import load_yaml_specs
 
-    traces = [simulate_spec(spec) for spec in load_yaml_specs(item.config)]
+    traces = [simulate_run(spec) for spec in load_yaml_specs(item.config)]
     save_figure(make_figure(traces), out_dir / f"{item.name}.png")
     write_atomically(out_dir / "data" / f"{item.name}.csv", lambda fh: fh.writelines(table_lines(traces, "csv")))
 

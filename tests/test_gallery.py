@@ -19,15 +19,6 @@ from lrviz.gallery import build_gallery, config_files
 ROOT = Path(__file__).resolve().parents[1]
 SGD_M = {"momentum": 0.9}
 ADAMW = torch.optim.AdamW
-#: configs added before their gallery images were drawn (the figure layout was being changed): remove each
-#: name once `lrviz gallery` has made its picture; the xfail is strict, so a drawn picture fails here until then
-IMAGES_PENDING = {
-    "bert-linear", "deit-warmup-cosine", "densenet-cifar", "fastai-fine-tune", "fastai-one-cycle", "llama2-cosine",
-    "timm-rsb-a2", "timm-rsb-a3-updates", "transformer-inverse-sqrt", "vit-b16-torchvision", "wrn-cifar",
-    "wsd-branches",
-}
-
-
 class Ref(NamedTuple):
     """One schedule of a config, written out in plain torch: ``torch_loop`` runs it."""
 
@@ -162,6 +153,20 @@ def hf_every(function: str, lr: float, every: int, rows: int, **kwargs) -> list[
     return lrs
 
 
+def stepped_k_times(make, k: int, rows: int, lr: float = 0.1) -> list[float]:
+    """accelerate's AcceleratedScheduler on k processes: k scheduler.step() calls after each optimizer step."""
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=lr)
+    scheduler, lrs = make(optimizer), []
+    for _ in range(rows):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        param.grad = torch.ones_like(param)
+        optimizer.step()
+        for _ in range(k):
+            scheduler.step()
+    return lrs
+
+
 RSB_A3 = {"sched": "cosine", "num_epochs": 100, "min_lr": 1e-6, "warmup_lr": 1e-4, "warmup_epochs": 5}
 # config name -> a function giving [list of expected lrs], one per schedule, from timm or transformers itself
 LIBRARY_REFERENCE = {
@@ -182,6 +187,12 @@ LIBRARY_REFERENCE = {
                                        num_warmup_steps=2000, num_training_steps=500_000, min_lr_rate=0.1)],
     "bert-linear": lambda: [hf_every("get_linear_schedule_with_warmup", 1e-4, 200, 5000,
                                      num_warmup_steps=10_000, num_training_steps=1_000_000)],
+    # 128,000 samples / 16 / 8 processes: 1000 optimizer steps, 8 scheduler steps each
+    "run-accelerate-restarts": lambda: [stepped_k_times(lambda o: S.CosineAnnealingLR(o, T_max=t_max), 8, 1000)
+                                        for t_max in (1000, 8000)],
+    # 320,000 samples / 32 / accumulation 4: 2500 optimizer steps, one scheduler step each
+    "run-accumulation": lambda: [stepped_k_times(lambda o: hf("get_linear_schedule_with_warmup")(
+        o, num_warmup_steps=warmup, num_training_steps=total), 1, 2500) for warmup, total in ((500, 10000), (125, 2500))],
 }
 
 
@@ -231,8 +242,7 @@ def test_config_has_name_description_source_and_index_entry(name):
     assert f"lrviz plot configs/{name}.yaml -o gallery/{name}.png" in index
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(
-    name in IMAGES_PENDING, reason="its gallery image is still to be drawn", strict=True)) for name in CONFIGS])
+@pytest.mark.parametrize("name", CONFIGS)
 def test_config_has_a_gallery_image(name):
     assert (ROOT / "gallery" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
 

@@ -92,10 +92,6 @@ def run_prediction(spec: ScheduleSpec) -> RunPrediction:
 def _warmup_fixed(spec: ScheduleSpec) -> ScheduleSpec:
     """``spec`` with its warmup put in front of its scheduler, its length taken from the spec's own
     run (a fraction of ``steps`` or the horizon, as plotted), not from the rows an audit asks for."""
-    if not spec.warmup:
-        return spec
-    from ..plan.run import run_length
-    from ..plan.warmup import warmup_steps, with_warmup
+    from ..plan.run import with_spec_warmup
 
-    steps = warmup_steps(spec.warmup, run_length(spec))
-    return dataclasses.replace(spec, scheduler=with_warmup(spec.scheduler, steps, spec.warmup_start), warmup=None)
+    return dataclasses.replace(with_spec_warmup(spec), warmup=None)

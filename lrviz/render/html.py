@@ -212,7 +212,7 @@ def _titles(fig, panels: list, rows: int, columns: int, per_row: int, x_title: s
 def _sweep_slider(traces: Sequence, owners: list[int]) -> list[dict]:
     """For a sweep (several traces whose labels share their first words): a slider showing all of
     them or one value at a time; the others stay in the legend, a click away."""
-    from .titles import shared_prefix
+    from .names import shared_prefix
 
     labels = [t.label for t in traces]
     shared = shared_prefix(labels) if len(traces) > 1 else ""

@@ -1,6 +1,7 @@
 """Phase boundaries of a schedule, read from its spec and its recorded lrs (never from a formula).
 
 - ``milestone``: a SequentialLR milestone, from the spec (the step the next scheduler takes over);
+- ``run ends``, and ``warmup ends`` of a training run: from its plan (lrviz.plan.RunTrace);
 - ``warmup ends``: the first step where a rising start stops rising, from the data;
 - ``decay starts``: where a stable phase after the warmup ends, from the data, for
   warmup-stable-decay schedulers;
@@ -21,10 +22,10 @@ from typing import Sequence
 
 from .titles import family
 
-KINDS = ("milestone", "warmup ends", "decay starts", "restart")
+KINDS = ("milestone", "warmup ends", "decay starts", "restart", "run ends")
 #: how each kind is drawn: thin grey vertical lines told apart by their dashes
 KIND_STYLE = {"milestone": (0, (1, 2)), "warmup ends": (0, (4, 2)), "decay starts": (0, (8, 2, 1, 2, 1, 2)),
-              "restart": (0, (6, 2, 1, 2))}
+              "restart": (0, (6, 2, 1, 2)), "run ends": "-"}
 #: schedulers whose rises after the warmup are restarts
 RESTARTING = ("sgdr", "timm:cosine", "timm:tanh", "timm:poly", "hf:cosine_with_restarts")
 #: schedulers with a stable phase between warmup and decay
@@ -50,7 +51,16 @@ def boundaries(trace) -> list[tuple[int, str]]:
     values = trace.lrs[0]
     spec = trace.spec
     name = family(spec.scheduler.type) if spec is not None else ""
-    found = {m: "milestone" for m in _milestones(spec) if trace.start < m < trace.start + trace.steps}
+    inside = range(trace.start + 1, trace.start + trace.steps)
+    found = {}
+    run_end, run_warmup = getattr(trace, "run_end", None), getattr(trace, "warmup_end", None)
+    if run_end in inside:  # a training run's (lrviz.plan) end, when more rows are shown
+        found[run_end] = "run ends"
+    if run_warmup in inside:
+        found[run_warmup] = "warmup ends"
+    for m in _milestones(spec):
+        if m in inside:
+            found.setdefault(m, "milestone")
     rising_end = warmup_end(values) if len(values) > 1 and values[1] > values[0] else 0
     if rising_end and rising_end < len(values) - 1 and name not in CYCLING:
         found.setdefault(trace.start + rising_end, "warmup ends")

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from .names import shared_prefix
+
 #: per family: the words of its name, then phrases shown when the spec gives every argument they name
 WORDS = {
     "lambda": ("lambda", "{lr_lambda}"),
@@ -155,11 +157,14 @@ def full_text(trace) -> str:
     children = _children(spec) if spec is not None else []
     if not children or "[" not in trace.title:
         return trace.title or trace.label
-    head, _, rest = trace.title.partition("[")
-    names, _, tail = rest.partition("]")
+    import re
+
+    found = re.search(r"\[([A-Za-z_]\w*(?:, [A-Za-z_]\w*)*)\]", trace.title)  # the list of class names
+    if found is None:
+        return trace.title
     calls = [f"{name.strip()}({', '.join(f'{k}={_plain(v)}' for k, v in child.args.items())})"
-             for name, child in zip(names.split(","), children)]
-    return f"{head}[{', '.join(calls)}]{tail}"
+             for name, child in zip(found.group(1).split(","), children)]
+    return f"{trace.title[:found.start()]}[{', '.join(calls)}]{trace.title[found.end():]}"
 
 
 def _plain(value) -> str:
@@ -237,18 +242,6 @@ class Words:
     description: str
 
 
-def shared_prefix(labels: Sequence[str]) -> str:
-    """The words every label starts with (a sweep's base label), or an empty string.
-
-    >>> shared_prefix(["step:step_size=10 gamma=0.1", "step:step_size=10 gamma=0.5"])
-    'step:step_size=10'
-    """
-    import os
-
-    cut = os.path.commonprefix(list(labels)).rfind(" ")
-    return labels[0][:cut].strip() if cut > 0 else ""
-
-
 def _short_inline(text: str) -> str:
     """An inline spec text shortened to its description when it is long and parses, else as it is."""
     from ..errors import LrvizError
@@ -289,6 +282,7 @@ def figure_words(traces: Sequence, title: str | None = None, side: bool = False)
         if len(set(labels)) < len(labels):  # shortened names that collide: the labels themselves
             labels = [t.label for t in traces]
         subtitle = settings
+    footer = [*footer, *dict.fromkeys(note for t in traces for note in t.notes)]  # e.g. why a cosine rises again
     description = "\n".join(f"{t.label}: {text}" if len(traces) > 1 else text for t, text in zip(traces, full))
     if title is not None:
         titles = [title] if title else []

@@ -75,7 +75,7 @@ def convert_args(loaded: Loaded, args: dict[str, Any], optimizer) -> dict[str, A
     args = without_deprecated(loaded.facts, args)
     check_names(loaded.facts, args)
     kwargs = {}
-    grouped = per_group_args(loaded.target)
+    grouped = per_group_args(loaded.target) if args else frozenset()  # (a factory's code is read only when needed)
     for key, value in args.items():
         children = nested_specs(loaded.facts, key, value)
         hint = per_group(loaded.hints[key]) if key in grouped else loaded.hints[key]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import LrvizError
 from ..literals import parse_value
-from .model import DEFAULT_LR, ScheduleSpec, SchedulerSpec
+from .model import DEFAULT_LR, ScheduleSpec, SchedulerFactory, SchedulerSpec, inline_text, is_factory
 from .inline import parse_inline
 from .validate import interval_name, positive_number, step_count, suggest, warmup_length
 
@@ -150,9 +150,12 @@ def _child(node, part: str, key: str):
 
 
 def scheduler_from_yaml(node, where: str) -> SchedulerSpec:
-    """A ``scheduler:`` mapping (``type`` plus arguments; nested mappings for composites)."""
+    """A ``scheduler:`` mapping (``type`` plus arguments; nested mappings for composites). From Python,
+    the scheduler (or its ``type``) may also be a callable taking the optimizer (lrviz.spec.factory)."""
     if isinstance(node, str):
         return parse_inline(node)
+    if is_factory(node):
+        return SchedulerSpec(SchedulerFactory(node))
     if not isinstance(node, dict):
         raise LrvizError(f"{where} must be a mapping with a 'type' key, not a {type(node).__name__}")
     if "type" not in node:
@@ -166,7 +169,8 @@ def scheduler_from_yaml(node, where: str) -> SchedulerSpec:
         elif isinstance(value, list) and value and all(isinstance(v, dict) and "type" in v for v in value):
             value = [scheduler_from_yaml(v, f"{where}.{key}[{i}]") for i, v in enumerate(value)]
         args[str(key)] = value
-    return SchedulerSpec(str(node["type"]), args)
+    kind = node["type"]
+    return SchedulerSpec(SchedulerFactory(kind) if is_factory(kind) else str(kind), args)
 
 
 def with_metrics(scheduler: SchedulerSpec, metrics, where: str):
@@ -239,18 +243,32 @@ def load_yaml_specs(path: str | Path, sets: list[str] = ()) -> list[ScheduleSpec
     data = read_yaml(path)
     for assignment in sets:
         apply_set(data, assignment)
+    return [_relative_to(path, spec) for spec in specs_from_data(data, path.stem, str(path))]
+
+
+def specs_from_data(data: dict, name: str, where: str) -> list[ScheduleSpec]:
+    """The schedules of one YAML document (or a dict shaped like one): the mapping itself, or each of
+    ``schedules:`` with the keys they share; one without ``name:`` is called ``name`` (``name[i]``),
+    or by its inline text when ``name`` is empty."""
     if "schedules" not in data:
-        return [_relative_to(path, spec_from_mapping(data, path.stem, str(path)))]
+        return [_named(spec_from_mapping(data, name, where))]
     items = data["schedules"]
     if not isinstance(items, list) or not items:
-        raise LrvizError(f"'schedules' in {path} must be a non-empty list of schedule mappings")
+        raise LrvizError(f"'schedules' in {where} must be a non-empty list of schedule mappings")
     shared = {k: v for k, v in data.items() if k not in ("schedules", "name", "description", "source")}
     specs = []
     for i, item in enumerate(items):
         if not isinstance(item, dict):
-            raise LrvizError(f"schedules[{i}] in {path} must be a mapping, not a {type(item).__name__}")
-        specs.append(_relative_to(path, spec_from_mapping({**shared, **item}, f"{path.stem}[{i}]", f"schedules[{i}] of {path}")))
+            raise LrvizError(f"schedules[{i}] in {where} must be a mapping, not a {type(item).__name__}")
+        specs.append(_named(spec_from_mapping({**shared, **item}, f"{name}[{i}]" if name else "",
+                                              f"schedules[{i}] of {where}")))
     return specs
+
+
+def _named(spec: ScheduleSpec) -> ScheduleSpec:
+    if not spec.label:
+        spec.label = inline_text(spec.scheduler)
+    return spec
 
 
 def _relative_to(path: Path, spec: ScheduleSpec) -> ScheduleSpec:

@@ -94,6 +94,8 @@ def axis_label(unit: str, traces: Sequence[Trace]) -> str:
     >>> axis_label("epoch", [Trace("b", np.zeros((1, 3)), steps_per_epoch=50)])
     'epoch (50 steps each)'
     """
+    if all(getattr(t, "run", None) for t in traces) and unit == "step":
+        return "optimizer step"  # a training run's rows (lrviz.plan)
     if all(t.unit == unit for t in traces):
         return f"{unit} (scheduler.step() calls)"
     if unit == "step":

@@ -23,11 +23,11 @@ def check_output(draw: DrawOptions) -> None:
 
 
 def simulate_and_draw(request: SpecRequest, draw: DrawOptions, specs: Sequence, *, chart_height: int,
-                      check: Callable[[list], None] = lambda traces: None, **figure):
+                      check: Callable[[list], None] = lambda traces: None, resume_at: int | None = None, **figure):
     """The traces of ``specs``, charted in the terminal (``--terminal``) and drawn to a figure file
     (``-o``, or by default) with ``figure`` options; returns the traces, the unit shown and the path
     written (None without a figure). ``check(traces)`` refuses, before anything is drawn, what they
-    cannot show."""
+    cannot show. ``resume_at``: each schedule resumed from its checkpoints after that step is drawn too."""
     from ...render.charts import print_chart
     from ...startup.figure_worker import figure_worker
 
@@ -35,6 +35,13 @@ def simulate_and_draw(request: SpecRequest, draw: DrawOptions, specs: Sequence, 
     path = None
     with figure_worker() if draw.drawing and not draw.page else nullcontext() as render:
         traces = simulate_all(specs)
+        if resume_at is not None:
+            import dataclasses
+
+            from ...plan.run import resumed_run
+
+            traces += [dataclasses.replace(resumed_run(spec, resume_at), label=f"resumed after step {resume_at}"
+                                           + (f": {spec.label}" if len(specs) > 1 else "")) for spec in specs]
         unit = checked_unit(draw.unit, traces, figure=draw.drawing,
                             steps_per_epoch_given=request.options.steps_per_epoch is not None)
         check(traces)
@@ -46,6 +53,7 @@ def simulate_and_draw(request: SpecRequest, draw: DrawOptions, specs: Sequence, 
 
             path = save_html(traces, draw.output, unit=unit, **draw.figure_options(), **figure)
         elif draw.drawing:
-            path = render(traces, draw.output or default_figure_path(traces), unit=unit, **draw.figure_options(),
-                          **figure)
+            options = draw.figure_options()
+            options["markers"] = options["markers"] or any(getattr(t, "run", None) for t in traces)  # a run's phases
+            path = render(traces, draw.output or default_figure_path(traces), unit=unit, **options, **figure)
     return traces, unit, path
