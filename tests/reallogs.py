@@ -155,6 +155,33 @@ def finish(process: subprocess.Popen, root: Path) -> Path:
     return root
 
 
+#: the packages each framework's scenarios need
+FRAMEWORKS = {"hf": ("transformers", "accelerate", "tensorboard"), "accelerate": ("accelerate",),
+              "lightning": ("pytorch_lightning", "tensorboard")}
+
+
+def available(*modules: str) -> bool:
+    """Are these installed? Looked up, not imported: Lightning cannot be imported next to this torchvision."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in modules)
+
+
+def installed_frameworks() -> list[str]:
+    return [kind for kind, modules in FRAMEWORKS.items() if available(*modules)]
+
+
+def logs_of(runs, kind: str) -> Path:
+    """The directory the child run of ``kind`` wrote (``runs``: conftest's ``reallog_runs``), once it
+    has finished; a pytest skip when its framework is not installed."""
+    import pytest
+
+    root, started = runs
+    if kind not in started:
+        pytest.skip(f"needs {', '.join(FRAMEWORKS[kind])}")
+    return finish(started[kind], root / kind)
+
+
 def hf_logs(root: Path) -> None:
     """Every Hugging Face scenario: ``root/<scenario>/`` holds ``trainer_state.json`` and ``runs/``."""
     import torch
@@ -208,7 +235,16 @@ def accelerate_logs(root: Path) -> None:
     from accelerate import notebook_launcher
 
     for name, split in (("two-processes", False), ("split-batches", True)):
-        notebook_launcher(_accelerated_run, (root / f"{name}.csv", split), num_processes=2)
+        notebook_launcher(_accelerated_run, (root / f"{name}.csv", split), num_processes=2, use_port=_free_port())
+
+
+def _free_port() -> str:
+    """A port no one listens on now: not the launcher's fixed 29500, which test sessions running side by side share."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
 
 
 def _accelerated_run(path: Path, split_batches: bool) -> None:

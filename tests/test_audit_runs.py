@@ -1,13 +1,12 @@
 """``lrviz.audit`` on logs written by real runs (tests/reallogs.py): right runs agree, and each planted
 mistake is found with its first divergence and named, from every format that run wrote.
 
-The Hugging Face and Lightning runs start in two child processes when this module starts, and
-work while the plain-loop tests run here.
+The Hugging Face, accelerate and Lightning runs start in child processes (once a session, conftest's
+``reallog_runs``) when this module starts, and work while the plain-loop tests run here.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
@@ -91,53 +90,9 @@ def test_plain_loop(case, tmp_path):
 
 # ---------------------------------------------------------------- Hugging Face Trainer and Lightning
 
-def available(*modules: str) -> bool:
-    """Are these installed? Looked up, not imported: Lightning cannot be imported next to this torchvision."""
-    return all(importlib.util.find_spec(m) is not None for m in modules)
-
-
-FRAMEWORKS = {"hf": ("transformers", "accelerate", "tensorboard"), "accelerate": ("accelerate",),
-              "lightning": ("pytorch_lightning", "tensorboard")}
-
-
-@pytest.fixture(scope="module")
-def children(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reallogs")
-    wanted = [k for k, modules in FRAMEWORKS.items() if available(*modules)]
-    started = reallogs.start_frameworks(root, wanted)
-    yield root, started
-    for process in started.values():
-        if process.poll() is None:
-            process.kill()
-        process.communicate()
-
-
 @pytest.fixture(autouse=True, scope="module")
-def start_early(children):
-    """Start the framework runs before the first test of this module."""
-
-
-def framework_root(children, kind: str):
-    """The directory the child run of ``kind`` wrote, once it has finished; a skip if it could not run."""
-    root, started = children
-    if kind not in started:
-        pytest.skip(f"needs {', '.join(FRAMEWORKS[kind])}")
-    return reallogs.finish(started[kind], root / kind)
-
-
-@pytest.fixture(scope="module")
-def hf_root(children):
-    return framework_root(children, "hf")
-
-
-@pytest.fixture(scope="module")
-def accelerate_root(children):
-    return framework_root(children, "accelerate")
-
-
-@pytest.fixture(scope="module")
-def lightning_root(children):
-    return framework_root(children, "lightning")
+def start_early(reallog_runs):
+    """Start the framework runs (once a session) before the first test of this module."""
 
 
 HF_SPEC = f"hf:linear:num_warmup_steps={reallogs.HF_WARMUP},num_training_steps={reallogs.FW_STEPS}"
@@ -154,9 +109,9 @@ HF = {
 
 @pytest.mark.parametrize("where", ["trainer_state.json", "runs"])
 @pytest.mark.parametrize("scenario", HF)
-def test_hf_trainer(hf_root, scenario, where):
+def test_hf_trainer(hf_logs, scenario, where):
     text, options, expected = HF[scenario]
-    log = read_log(hf_root / scenario / where if where == "runs" else hf_root / scenario)
+    log = read_log(hf_logs / scenario / where if where == "runs" else hf_logs / scenario)
     assert (log.format, log.first_step) == ("hf-json" if where != "runs" else "tensorboard", 1)
     check(audit(log, spec(text), **options), *expected)
 
@@ -168,20 +123,20 @@ ACCELERATE = {
 
 
 @pytest.mark.parametrize("scenario", ACCELERATE)
-def test_accelerate(accelerate_root, scenario):
+def test_accelerate(accelerate_logs, scenario):
     options, expected = ACCELERATE[scenario]
-    log = read_log(accelerate_root / f"{scenario}.csv")
+    log = read_log(accelerate_logs / f"{scenario}.csv")
     check(audit(log, spec(f"cosine:T_max={reallogs.FW_STEPS}"), **options), *expected)
 
 
 @pytest.mark.parametrize("scenario, split", [("two-processes", False), ("split-batches", True)])
-def test_accelerate_runs_agree_with_their_training_plan(accelerate_root, scenario, split):
+def test_accelerate_runs_agree_with_their_training_plan(accelerate_logs, scenario, split):
     """With the run's training plan as the predictor (lrviz.plan), accelerate's stepping is the prediction."""
     from lrviz.plan import TrainingPlan, simulate_plan
 
     plan = TrainingPlan(runner="accelerate", dataset_size=reallogs.FW_SAMPLES, batch_size=reallogs.FW_BATCH,
                         devices=2, epochs=reallogs.FW_EPOCHS, split_batches=split)
-    log = read_log(accelerate_root / f"{scenario}.csv")
+    log = read_log(accelerate_logs / f"{scenario}.csv")
     result = audit(log, spec(f"cosine:T_max={reallogs.FW_STEPS}"), lambda s: simulate_plan(s, plan))
     check(result, None, None)
     assert len(result.predicted) == (reallogs.FW_STEPS if split else reallogs.FW_STEPS // 2)
@@ -197,15 +152,15 @@ LIGHTNING = {
 
 @pytest.mark.parametrize("where", ["csv/lightning_logs/version_0", "tb"])
 @pytest.mark.parametrize("scenario", LIGHTNING)
-def test_lightning(lightning_root, scenario, where):
+def test_lightning(lightning_logs, scenario, where):
     options, expected = LIGHTNING[scenario]
-    log = read_log(lightning_root / scenario / where)
+    log = read_log(lightning_logs / scenario / where)
     assert (log.format, log.series, log.first_step) == ("lightning-csv" if where != "tb" else "tensorboard", "lr-SGD", 0)
     check(audit(log, spec(f"cosine:T_max={reallogs.FW_STEPS}"), **options), *expected)
 
 
-def test_lightning_logs_every_nth_step_with_accumulation(lightning_root):
+def test_lightning_logs_every_nth_step_with_accumulation(lightning_logs):
     """accumulate_grad_batches=2, log_every_n_steps=3: one point per logged optimizer step (its micro-batches
     log the same value at the same step), at steps 2, 5, 8, ..."""
-    log = read_log(lightning_root / "accumulate" / "csv" / "lightning_logs" / "version_0")
+    log = read_log(lightning_logs / "accumulate" / "csv" / "lightning_logs" / "version_0")
     assert log.steps.tolist() == list(range(2, reallogs.FW_STEPS // 2, 3))

@@ -76,9 +76,9 @@ class AuditResult:
                          f"(largest difference {c.max_abs_error:.3g}, within rtol {log.rtol:.2g})")
             return lines
         step = c.first_divergence
-        predicted = _number(self.predicted[step - self.start]) if step <= end else "nothing (past its end)"
+        logged, *predicted = _numbers(log.lrs[c.first_index], *self.predicted[step - self.start:][:1])
         lines.append(f"differs from optimizer step {step} (logged step {self.first_divergence_logged_step()}): "
-                     f"logged {_number(log.lrs[c.first_index])}, predicted {predicted}")
+                     f"logged {logged}, predicted {predicted[0] if predicted else 'nothing (past its end)'}")
         worst = f" at optimizer step {c.worst_step}" if c.worst_step is not None else ""
         lines.append(f"  {c.mismatches:,} of {c.compared:,} points differ; largest difference {c.max_abs_error:.3g}{worst}")
         finding = self.finding
@@ -115,8 +115,17 @@ class AuditResult:
         }
 
 
-def _number(value: float) -> str:
-    return f"{float(value):.9g}"
+def _numbers(*values: float) -> list[str]:
+    """``values`` with 9 significant digits, or as many more as it takes to tell them apart.
+
+    >>> _numbers(0.1, 0.09999999999975327), _numbers(0.25)
+    (['0.1', '0.0999999999998'], ['0.25'])
+    """
+    for digits in range(9, 18):
+        shown = [f"{float(v):.{digits}g}" for v in values]
+        if len(set(shown)) == len(shown):
+            break
+    return shown
 
 
 def audit(log: Log, spec: ScheduleSpec, predict: Predictor | None = None, *, group: int = 0,

@@ -81,13 +81,15 @@ class SpecRequest:
         return apply_options(specs, self.options)
 
 
-def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]", epilog: str = "", draws: bool = False):
+def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]", epilog: str = "", draws: bool = False,
+                 leading: tuple[str, ...] = ()):
     """Register a command taking SPECs: the spec options are put first in its signature, and the
     function gets ``request: SpecRequest`` in their place (plus its own options); ``draws`` adds the
-    DrawOptions after them, given to the function as ``draw``."""
+    DrawOptions after them, given to the function as ``draw``; ``leading`` names the arguments that
+    come before the SPECs (``lrviz audit LOG SPEC``), each given to the function as text."""
     def register(func):
         own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in inspect.signature(func, eval_str=True).parameters.values()
-               if p.name not in ("request", "draw")]
+               if p.name not in ("request", "draw", *leading)]
         ctx = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
         params = [ctx, *spec_parameters(), *(group_parameters(DrawOptions) if draws else []), *own]
 
@@ -99,6 +101,8 @@ def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]",
             options = SpecOptions(**{k: tuple(v or ()) if k in repeated else v for k, v in shared.items()})
             if draws:
                 values["draw"] = DrawOptions(**{f.name: values.pop(f.name) for f in fields(DrawOptions)})
+            for argument in leading:
+                values[argument] = take_leading(ctx, argument)
             return func(request=SpecRequest(ctx, sched, options), **values)
 
         command.__signature__ = inspect.Signature(params)
@@ -107,6 +111,14 @@ def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]",
         return app.command(name, context_settings=SPEC_CONTEXT, options_metavar=metavar, epilog=epilog)(command)
 
     return register
+
+
+def take_leading(ctx: typer.Context, name: str) -> str:
+    """The first token of the command line, taken off the SPEC tokens: the argument ``name`` before them."""
+    if not ctx.args or ctx.args[0].startswith("-"):
+        raise LrvizError(f"{name.upper()} is missing: it comes first, as in lrviz {ctx.command.name} "
+                         f"{ctx.command.options_metavar}")
+    return ctx.args.pop(0)
 
 
 def command_options(ctx: typer.Context) -> list[str]:

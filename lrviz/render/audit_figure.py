@@ -7,7 +7,6 @@ lrviz curve, so a million logged points draw as fast as a thousand.
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 from .png import PALETTE, step_curve
@@ -23,11 +22,14 @@ def audit_figure(result: AuditResult, *, log: bool = False, title: str | None = 
     """The predicted lr per optimizer step as a step curve, the logged points as dots on it, the
     diagnosed run (when a mistake fits) dashed, and a line at the first divergence."""
     import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from .decimate import decimate
+    from .layout import Panel, arrange, shown_title
 
     fig = Figure(figsize=(8, 4.8), dpi=150, layout="constrained")
+    FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     step_curve(ax, result.start, result.predicted, linewidth=1.8, color=PALETTE[0],
                label=f"predicted: {result.label}")
@@ -50,18 +52,28 @@ def audit_figure(result: AuditResult, *, log: bool = False, title: str | None = 
     if log:
         ax.set_yscale("log")
     ax.grid(True, alpha=0.35)
-    ax.legend(frameon=False, fontsize=8)
-    ax.set_title(title or _title(result), fontsize=10)
+    handles, labels = ax.get_legend_handles_labels()
+    titles = [title] if title is not None else _titles(result)
+    footer = [f"fix: {finding.fix}"] if finding is not None else []
+    arrange(fig, [Panel(ax, ax, [ax], handles, labels)], titles, _subtitle(result), footer,
+            user_title=title is not None)
+    fig.lrviz_metadata = {"Title": shown_title(fig) or titles[0], "Description": "\n".join(result.verdict_lines())}
     return fig
 
 
-
-def _title(result: AuditResult) -> str:
-    """The log, then the verdict: agrees, or where it parts and the likeliest cause."""
+def _titles(result: AuditResult) -> list[str]:
+    """The verdict, best first (lrviz.render.layout.heading shows the first that fits on a line):
+    agrees, or where it parts and the likeliest cause, whole, then its first clause."""
     if result.match:
-        verdict = f"agrees with {result.label} at all {result.comparison.compared:,} logged points"
-    else:
-        verdict = f"differs from step {result.comparison.first_divergence}"
-        if result.finding is not None:
-            verdict += f": {result.finding.cause}"
-    return "\n".join(textwrap.wrap(f"{result.log.source}: {verdict}", 100, max_lines=3, placeholder=" …"))
+        return [f"agrees with {result.label} at all {result.comparison.compared:,} logged points"]
+    verdict = f"differs from optimizer step {result.comparison.first_divergence}"
+    finding = result.finding
+    if finding is None:
+        return [f"{verdict}: no known mistake fits exactly" if result.diagnosis else verdict]
+    return [f"{verdict}: {finding.cause}", f"{verdict}: {finding.cause.split(': ')[0]}"]
+
+
+def _subtitle(result: AuditResult) -> str:
+    """What was compared: the log (file, series) and the prediction (the scheduler call)."""
+    log = result.log
+    return f"log: {log.source} ({log.series}) · prediction: {result.title}"
