@@ -122,6 +122,20 @@ def test_the_issue_case_picks_the_rows_at_epoch_starts(cli):
     assert [float(r[1]) for r in rows] == [at[6], at[9], at[12]]
 
 
+def epoch_view(trace, loop: dict, last_epoch: int):
+    """Check the step view is the loop (rows numbered as its iterations from ``last_epoch + 1``); return the
+    epoch view and the loop's lr at each epoch's first iteration, or (None, {}) when no epoch starts among
+    the rows (the epoch view then refuses, in one line)."""
+    assert trace.start == last_epoch + 1
+    assert trace.lr.tolist() == [loop[key] for key in sorted(loop)]
+    firsts = {epoch: lr for (epoch, iteration), lr in loop.items() if iteration == 0}
+    if not firsts:
+        with pytest.raises(LrvizError, match="no epoch of .* steps starts among them"):
+            in_unit(trace, "epoch")
+        return None, {}
+    return in_unit(trace, "epoch"), firsts
+
+
 @settings(max_examples=60, deadline=None)
 @given(name=st.sampled_from(sorted(SCHEDULERS)), last_epoch=st.integers(-1, 40), per_epoch=st.integers(1, 9),
        steps=st.integers(1, 50))
@@ -133,14 +147,9 @@ def test_the_issue_case_picks_the_rows_at_epoch_starts(cli):
 def test_a_per_step_schedule_per_epoch_is_the_loop_at_each_epochs_first_iteration(name, last_epoch, per_epoch, steps):
     trace = lrviz.simulate(inline(name, last_epoch), steps=steps, steps_per_epoch=per_epoch)
     loop = per_step_loop(name, last_epoch, steps, per_epoch)
-    assert trace.start == last_epoch + 1
-    assert trace.lr.tolist() == [loop[key] for key in sorted(loop)]  # the step view is the loop
-    firsts = {epoch: lr for (epoch, iteration), lr in loop.items() if iteration == 0}
-    if not firsts:
-        with pytest.raises(LrvizError, match="no epoch of .* steps starts among them"):
-            in_unit(trace, "epoch")
+    shown, firsts = epoch_view(trace, loop, last_epoch)
+    if shown is None:
         return
-    shown = in_unit(trace, "epoch")
     assert shown.unit == "epoch"
     assert list(range(shown.start, shown.start + shown.steps)) == sorted(firsts)
     assert shown.lr.tolist() == [firsts[e] for e in sorted(firsts)]
@@ -156,14 +165,9 @@ def test_a_resumed_fractionally_stepped_schedule_per_epoch_is_the_documented_loo
     spec = f"sgdr:T_0=3,T_mult=2,eta_min=0.001,last_epoch={last_epoch}"
     trace = lrviz.simulate(spec, steps=steps, steps_per_epoch=per_epoch, interval="fraction")
     loop = fraction_loop(last_epoch, steps, per_epoch)
-    assert trace.start == last_epoch + 1
-    assert trace.lr.tolist() == [loop[key] for key in sorted(loop)]  # rows numbered as the loop's iterations
-    firsts = {epoch: lr for (epoch, iteration), lr in loop.items() if iteration == 0}
-    if not firsts:
-        with pytest.raises(LrvizError, match="no epoch of .* steps starts among them"):
-            in_unit(trace, "epoch")
+    shown, firsts = epoch_view(trace, loop, last_epoch)
+    if shown is None:
         return
-    shown = in_unit(trace, "epoch")
     assert shown.start == min(firsts) and shown.lr.tolist() == [firsts[e] for e in sorted(firsts)]
 
 
