@@ -107,7 +107,7 @@ def type_name(hint) -> str:
     if origin in (typing.Union, types.UnionType):
         return " | ".join(type_name(a) for a in typing.get_args(hint))
     if origin is typing.Literal:
-        return "|".join(str(a) for a in typing.get_args(hint))
+        return " | ".join(str(a) for a in typing.get_args(hint))
     if origin in LIST_ORIGINS:
         args = typing.get_args(hint)
         return f"list[{type_name(args[0])}]" if args else "list"

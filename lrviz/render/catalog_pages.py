@@ -19,8 +19,10 @@ def list_table(known: Sequence):
     from ..catalog.examples import required_names
 
     table = Table(title=f"{len(known)} schedulers", title_justify="left", show_edge=False, pad_edge=False)
-    for column in ("name", "aliases", "source", "required arguments"):
-        table.add_column(column, overflow="fold")
+    widest = {"aliases": max((len(a) + 1 for f in known for a in f.aliases), default=0),
+              "required arguments": max((len(a.name) + 1 for f in known for a in f.args if a.required), default=0)}
+    for column in ("name", "aliases", "source", "required arguments"):  # lines break between names, never inside
+        table.add_column(column, no_wrap=column in ("name", "source"), min_width=widest.get(column))
     for facts in known:
         table.add_row(*_plain(facts.name, ", ".join(facts.aliases), facts.source, ", ".join(required_names(facts)) or "—"))
     return table
@@ -40,7 +42,7 @@ def print_description(out, facts) -> None:
         out.print(facts.doc, markup=False)
     table = Table(show_edge=False, pad_edge=False)
     for column in ("argument", "type", "default", "required"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, no_wrap=column in ("argument", "required"), overflow="fold")
     for arg in facts.args:
         table.add_row(*_plain(arg.name, arg.type, arg.default or "—", "yes" if arg.required else "no"))
     out.print()
