@@ -7,15 +7,15 @@ from typing import Any, Callable
 
 from ..catalog import Loaded, find, load
 from ..catalog.arguments import check_names, nested_specs, without_deprecated
+from ..catalog.custom import SOURCE as CUSTOM
 from ..catalog.drive import Drive
 from ..errors import LrvizError
+from ..limits import MAX_RESUME_EPOCH
 from ..spec import DEFAULT_STEPS, ScheduleSpec, SchedulerSpec, positive_number, suggest
 from . import contracts
 from .argtypes import convert
 from .refusals import REFUSALS, raised_outside_lrviz
 
-#: the largest step a schedule can resume after: step numbers stay exact as int64 and float64
-MAX_RESUME_EPOCH = 10**15
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
 
 
@@ -31,8 +31,8 @@ class Built:
     #: ``advance(t)`` performs the scheduler step that ends step ``t`` (``scheduler.step()`` for
     #: torch; a scheduler driven differently, e.g. by metrics or by epoch number, sets its own)
     advance: Callable[[int], None] | None = None
-    #: the metric passed to ``step()`` at the end of each step, for schedulers stepped with one
-    metrics: list[float] | None = None
+    #: the metric passed to ``step()`` at the end of each step, for schedulers stepped with one (float64)
+    metrics: Any = None
     #: the number of the first step shown: ``K + 1`` when resuming with ``last_epoch=K``
     start: int = 0
 
@@ -105,6 +105,21 @@ def _refuse_unsteppable_children(loaded: Loaded, kwargs: dict) -> None:
             )
 
 
+def blamed_on_input(exc: BaseException, loaded: Loaded) -> bool:
+    """Is ``exc`` the input's doing: a library refusing what it was given (lrviz.simulation.refusals),
+    or anything at all a user's own class raised (``file.py:MyLR``)? Otherwise it is lrviz's bug."""
+    if loaded.facts.source == CUSTOM:
+        return raised_outside_lrviz(exc)
+    return isinstance(exc, REFUSALS) and raised_outside_lrviz(exc)
+
+
+def reason(exc: BaseException, loaded: Loaded) -> str:
+    """What ``exc`` says, never empty; with its type for a user's class (``AttributeError: ...``)."""
+    if loaded.facts.source == CUSTOM or not str(exc):
+        return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return str(exc)
+
+
 def build_scheduler(spec: SchedulerSpec, optimizer):
     """Construct one scheduler (and its children) on ``optimizer``; returns (scheduler, loaded, kwargs)."""
     loaded = load(find(spec.type))
@@ -112,14 +127,21 @@ def build_scheduler(spec: SchedulerSpec, optimizer):
     contracts.check(loaded.name, kwargs)
     _refuse_unsteppable_children(loaded, kwargs)
     try:
-        return loaded.target(optimizer=optimizer, **kwargs), loaded, kwargs
-    except REFUSALS as exc:
-        if not raised_outside_lrviz(exc):
+        scheduler = loaded.target(optimizer=optimizer, **kwargs)
+    except (Exception, SystemExit) as exc:
+        if not blamed_on_input(exc, loaded):
             raise
         if isinstance(exc, KeyError) and "last_epoch" in kwargs:
             raise LrvizError(f"{loaded.name}: resuming with last_epoch={kwargs['last_epoch']} needs {exc} in "
                              f"every optimizer.param_groups entry") from None
-        raise LrvizError(f"{loaded.name}: {exc or type(exc).__name__}") from None
+        where = f" ({loaded.facts.location}) failed while being built" if loaded.facts.source == CUSTOM else ""
+        raise LrvizError(f"{loaded.name}{where}: {reason(exc, loaded)}") from None
+    if not callable(getattr(scheduler, "step", None)):
+        import reprlib
+
+        raise LrvizError(f"{loaded.facts.location} returned {reprlib.repr(scheduler)}, which has no step() method: "
+                         f"lrviz steps a scheduler with step(), as a training loop does")
+    return scheduler, loaded, kwargs
 
 
 def call_text(name: str, kwargs: dict) -> str:
@@ -187,7 +209,7 @@ def build(spec: ScheduleSpec) -> Built:
     advance = drive.advance
     if metrics is not None:
         step = scheduler.step
-        advance = lambda t: step(metrics[t])  # noqa: E731
+        advance = lambda t: step(float(metrics[t]))  # noqa: E731
     return Built(optimizer, scheduler, loaded, kwargs, steps, advance, metrics=metrics, start=start)
 
 

@@ -10,14 +10,13 @@ import collections.abc
 from pathlib import Path
 
 from ..errors import LrvizError
+from ..limits import MAX_NESTING, MAX_PARAM_GROUPS, MAX_YAML_BYTES, MAX_YAML_NODES, check_text, check_whole_numbers
 from ..literals import parse_value
+from ..output import note_input
 from .model import DEFAULT_LR, ScheduleSpec, SchedulerSpec
 from .inline import parse_inline
 from .validate import interval_name, positive_number, step_count, suggest
 
-#: the most nodes a YAML file may expand to through anchors and aliases (a "billion laughs" guard)
-MAX_YAML_NODES = 100_000
-MAX_YAML_BYTES = 1_000_000
 YAML_SUFFIXES = (".yaml", ".yml")
 TOP_LEVEL_KEYS = (
     "name", "description", "source", "lr", "optimizer", "steps", "steps_per_epoch",
@@ -31,6 +30,19 @@ def _yaml_loader():
     import yaml
 
     class StrictSafeLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):
+            """PyYAML composes recursively: refuse a nesting deeper than MAX_NESTING before Python's stack runs out."""
+            self.depth += 1
+            try:
+                if self.depth > MAX_NESTING:
+                    raise yaml.composer.ComposerError(None, None, f"lists and mappings nest more than {MAX_NESTING} "
+                                                      f"levels deep", self.peek_event().start_mark)
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
         def construct_mapping(self, node, deep=False):
             seen = set()
             for key_node, _ in node.value:
@@ -51,24 +63,30 @@ def _yaml_loader():
     return StrictSafeLoader
 
 
-def expanded_size(node, limit: int, sizes: dict | None = None) -> int:
-    """How many nodes a composed YAML node stands for once every alias is expanded, stopping past ``limit``.
+def expanded_size(node, limit: int, sizes: dict | None = None) -> tuple[int, int]:
+    """How many nodes a composed YAML node stands for once every alias is expanded (stopping past
+    ``limit``), and how deep they nest; an LrvizError for an alias inside its own anchor (``&a [*a]``).
 
     Each node is counted once per path to it, so ``[*a, *a]`` counts ``a`` twice; shared
     nodes are measured once (memoised), so even a "billion laughs" file is measured in a moment.
     """
     sizes = {} if sizes is None else sizes
     if id(node) in sizes:
+        if sizes[id(node)] is None:
+            raise LrvizError(f"an alias refers to its own anchor (line {node.start_mark.line + 1}), "
+                             f"so the value would contain itself forever")
         return sizes[id(node)]
-    total = 1
+    sizes[id(node)] = None  # being measured
+    total, depth = 1, 0
     children = node.value if isinstance(node.value, list) else []
     for child in children:
         for part in child if isinstance(child, tuple) else (child,):  # mapping items are (key, value)
-            total += expanded_size(part, limit, sizes)
+            size, below = expanded_size(part, limit, sizes)
+            total, depth = total + size, max(depth, below + isinstance(part.value, list))
             if total > limit:
                 break
-    sizes[id(node)] = total
-    return total
+    sizes[id(node)] = total, depth
+    return total, depth
 
 
 def _read_text(path: Path) -> str:
@@ -84,6 +102,7 @@ def _read_text(path: Path) -> str:
         raise LrvizError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_YAML_BYTES:
         raise LrvizError(f"{path} is larger than {MAX_YAML_BYTES:,} bytes: a schedule spec is a few lines of YAML")
+    note_input(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -100,9 +119,8 @@ def read_yaml(path: str | Path):
         loader = _yaml_loader()(text)
         try:
             node = loader.get_single_node()
-            if node is not None and expanded_size(node, MAX_YAML_NODES) > MAX_YAML_NODES:
-                raise LrvizError(f"{path} expands to more than {MAX_YAML_NODES:,} values through its "
-                                 f"anchors and aliases (&name / *name): refusing it")
+            if node is not None:
+                _check_expansion(node, path)
             data = None if node is None else loader.construct_document(node)
         finally:
             loader.dispose()
@@ -111,11 +129,29 @@ def read_yaml(path: str | Path):
         where = f" (line {mark.line + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise LrvizError(f"{path}: invalid YAML{where}: {problem}") from None
+    except ValueError as exc:  # a value PyYAML cannot make: a date 2001-13-45, an integer of 5,000 digits
+        problem = "a whole number is larger than the largest float" if "integer string" in str(exc) else exc
+        raise LrvizError(f"{path}: invalid YAML value: {problem}") from None
+    check_whole_numbers(data, f"a number in {path}")  # YAML's 0x... has no length limit
     if data is None:
         raise LrvizError(f"{path} is empty: it needs at least a 'scheduler:' mapping")
     if not isinstance(data, dict):
         raise LrvizError(f"{path} must hold a mapping with a 'scheduler:' key, not a {type(data).__name__}")
     return data
+
+
+def _check_expansion(node, path: Path) -> None:
+    """Refuse a document whose aliases expand past MAX_YAML_NODES values or MAX_NESTING levels."""
+    try:
+        size, depth = expanded_size(node, MAX_YAML_NODES)
+    except LrvizError as exc:
+        raise LrvizError(f"{path}: {exc}") from None
+    if size > MAX_YAML_NODES:
+        raise LrvizError(f"{path} expands to more than {MAX_YAML_NODES:,} values through its "
+                         f"anchors and aliases (&name / *name): refusing it")
+    if depth > MAX_NESTING:
+        raise LrvizError(f"{path}: lists and mappings nest more than {MAX_NESTING} levels deep once its "
+                         f"aliases (*name) are expanded")
 
 
 def apply_set(data: dict, assignment: str) -> None:
@@ -202,11 +238,14 @@ def spec_from_mapping(data: dict, default_label: str, where: str) -> ScheduleSpe
     groups = optimizer.get("param_groups") or []
     if not isinstance(groups, list) or not all(isinstance(g, dict) for g in groups):
         raise LrvizError(f"'optimizer.param_groups' in {where} must be a list of mappings like {{lr: 0.1}}")
+    if len(groups) > MAX_PARAM_GROUPS:
+        raise LrvizError(f"'optimizer.param_groups' in {where} has {len(groups):,} groups; at most "
+                         f"{MAX_PARAM_GROUPS:,} are allowed (each is a curve)")
     lr = data.get("lr", optimizer.get("lr", DEFAULT_LR))
     extra = {k: v for k, v in optimizer.items() if k not in ("type", "lr", "param_groups")}
     spec = ScheduleSpec(
         scheduler=scheduler,
-        label=str(data.get("name") or default_label),
+        label=check_text(str(data.get("name") or default_label), f"'name' in {where}"),
         lr=positive_number(lr, "lr"),
         optimizer=str(optimizer.get("type", "sgd")),
         optimizer_args=extra,

@@ -23,6 +23,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Sequence
 
 from ..errors import LrvizError
+from ..limits import MAX_STEPS
 from ..spec import interval_name
 
 if TYPE_CHECKING:
@@ -49,6 +50,10 @@ def in_unit(trace: Trace, unit: str) -> Trace:
     if unit == trace.unit:
         return trace
     span = row_span(trace, unit)
+    if span > 1 and trace.steps * span > MAX_STEPS:
+        raise LrvizError(f"'{trace.label}' shown per {unit} is {trace.steps:,} {trace.unit}s x {int(span):,} "
+                         f"{unit}s = {trace.steps * int(span):,} rows; at most {MAX_STEPS:,} are shown: show it per "
+                         f"{trace.unit}, or fewer {trace.unit}s")
 
     def convert(array):
         if array is None:
