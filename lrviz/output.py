@@ -5,13 +5,17 @@ a file that is replaced keeps its permissions. A target that exists but is not a
 (``/dev/stdout``, a named pipe) is written in place: renaming over it would replace the device.
 Within :func:`inputs_kept` (one command of the CLI), a file read as input (a YAML spec, a metrics
 log, the user's code) is never an output: ``lrviz table spec.yaml -o spec.yaml`` is refused.
+Within :func:`signals_unwind`, SIGTERM and SIGHUP unwind the program like Ctrl-C does, so a
+temporary file is removed rather than left behind.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import tempfile
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -31,6 +35,32 @@ def inputs_kept():
         yield
     finally:
         _inputs.reset(token)
+
+
+class Terminated(BaseException):
+    """A signal asked lrviz to stop (like KeyboardInterrupt, not an error of the input)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def raise_terminated(signum: int, frame=None) -> None:
+    """A signal handler: unwind with Terminated, through every ``finally``."""
+    raise Terminated(signum)
+
+
+@contextmanager
+def signals_unwind(signums=(signal.SIGTERM, signal.SIGHUP)):
+    """Within, each of ``signums`` left at its default (which ends the process on the spot) raises Terminated."""
+    replaced = {}
+    if threading.current_thread() is threading.main_thread():
+        replaced = {s: signal.signal(s, raise_terminated) for s in signums if signal.getsignal(s) == signal.SIG_DFL}
+    try:
+        yield
+    finally:
+        for signum, handler in replaced.items():
+            signal.signal(signum, handler)
 
 
 def _identity(path: str | Path) -> tuple[int, int] | None:
