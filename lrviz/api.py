@@ -33,9 +33,9 @@ def load_specs(spec: str | Path | ScheduleSpec, **options: Any) -> list[Schedule
 def simulate(spec: str | Path | ScheduleSpec, **options: Any) -> Trace:
     """Simulate one schedule given as inline text, a YAML path or a ScheduleSpec; ``options`` are the
     command line's spec options as keywords (``steps=``, ``lr=``, ``optimizer=``, ``label=``, ...)."""
-    from .simulation.record import simulate_spec
+    from .plan.run import simulate_run
 
     specs = load_specs(spec, **options)
     if len(specs) != 1:
         raise LrvizError(f"{spec} gives {len(specs)} schedules; simulate takes one")
-    return simulate_spec(specs[0])
+    return simulate_run(specs[0])

@@ -6,9 +6,12 @@ Three checks, each on freshly built objects, each comparing two ways torch offer
    own ``_get_closed_form_lr()`` at the same ``last_epoch`` (seed 004's derivation);
 2. **get_lr()**: what ``get_lr()`` returns when called outside ``step()`` vs the lr the optimizer
    holds (seed 003's pitfall: its plots called ``get_lr()`` after ``step()``);
-3. **resume at K**: a scheduler rebuilt with ``last_epoch=K`` on an optimizer holding the groups
-   of the uninterrupted run at that point (``lr``, ``initial_lr``, ... as a checkpoint saved after
-   epoch K's ``scheduler.step()`` would) vs the uninterrupted run.
+3. **resume at K**, two ways, each vs the uninterrupted run from step K+1 on:
+   ``state_dict()``: the optimizer's and scheduler's ``state_dict()`` saved at the end of step K and
+   loaded into a freshly built pair, as training resumes from a checkpoint (lrviz.simulation.resume);
+   ``last_epoch=K``: a scheduler rebuilt with ``last_epoch=K`` on an optimizer holding the groups of
+   the uninterrupted run at that point (``lr``, ``initial_lr``, ...), where torch supports that
+   (not SequentialLR, whose ``last_epoch`` does not reach its children).
 
 Checks 1 and 3 fail when the largest difference exceeds ``rtol`` times the schedule's largest lr.
 Check 2 only warns: ``get_lr()`` is documented for use inside ``step()``; lrviz never records it.
@@ -63,16 +66,17 @@ def check_spec(spec: ScheduleSpec, resume_at: list[int] | None = None, rtol: flo
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         built = build(spec)
-        steps = built.steps
+        steps, first = built.steps, built.start
         if resume_at is None:
-            resume_at = [max(0, (steps - 2) // 2)]
+            resume_at = [first + max(0, (steps - 2) // 2)]
         for k in resume_at:
-            if not 0 <= k <= steps - 2:
-                raise LrvizError(f"resume_at {k} is outside 0..{steps - 2} (it must leave a step to continue)",
-                               field="resume_at")
+            if not first <= k <= first + steps - 2:
+                raise LrvizError(f"resume_at {k} is outside {first}..{first + steps - 2} (it must leave a step to continue)",
+                                 field="resume_at")
         try:
             results = [closed_form_check(spec, rtol), get_lr_check(spec, rtol)]
-            results += [resume_check(spec, k, rtol) for k in resume_at]
+            for k in resume_at:
+                results += [state_dict_check(spec, k, rtol), last_epoch_check(spec, k, rtol)]
         except REFUSALS as exc:
             if not raised_outside_lrviz(exc):
                 raise
@@ -149,17 +153,40 @@ def get_lr_check(spec: ScheduleSpec, rtol: float) -> CheckResult:
     return dataclasses.replace(result, note=note)
 
 
-def resume_check(spec: ScheduleSpec, k: int, rtol: float) -> CheckResult:
+def state_dict_check(spec: ScheduleSpec, k: int, rtol: float) -> CheckResult:
+    """Save both ``state_dict()`` at the end of step ``k``, load them into fresh objects and continue."""
+    from .simulation.build import build
+    from .simulation.record import simulate_spec
+    from .simulation.resume import resumed_trace, unresumable_reason
+
+    name = f"resume at {k}: state_dict()"
+    reason = unresumable_reason(build(spec).scheduler)
+    if reason:
+        return CheckResult(name, NOT_APPLICABLE, note=reason)
+    try:
+        whole, resumed = simulate_spec(spec), resumed_trace(spec, k)
+    except LrvizError as exc:  # the spec itself builds (check_spec built it): its checkpoint does not round-trip
+        return CheckResult(name, FAIL, note=str(exc))
+    note = (f"optimizer and scheduler state_dict() saved at the end of step {k}, loaded into a freshly built pair, "
+            f"vs steps {k + 1}..{whole.start + whole.steps - 1}")
+    return compare(name, resumed.lrs.T, whole.lrs[:, k + 1 - whole.start:].T, rtol, k + 1, note=note)
+
+
+def last_epoch_check(spec: ScheduleSpec, k: int, rtol: float) -> CheckResult:
     """Rebuild at ``last_epoch=k`` from the uninterrupted run's param groups and continue."""
     from .simulation.build import Built, build, build_scheduler, make_optimizer
 
-    name = f"resume at last_epoch={k}"
+    name = f"resume at {k}: last_epoch={k}"
     entry_spec = spec.scheduler
     if "last_epoch" in entry_spec.args:
         return CheckResult(name, NOT_APPLICABLE, note="the spec already sets last_epoch: remove it to check resuming")
     whole = build(spec)
     if whole.loaded.arg("last_epoch") is None:
         return CheckResult(name, NOT_APPLICABLE, note=f"{whole.loaded.name} takes no last_epoch")
+    if hasattr(whole.scheduler, "_schedulers"):
+        return CheckResult(name, NOT_APPLICABLE, note=(
+            f"torch cannot resume {whole.loaded.name} with last_epoch: it moves its own counter, not its "
+            f"children's, which start again from their own step 0; resume it from state_dict()"))
     lrs, saved = [], None
     for t in walk(whole, whole.steps):
         lrs.append(group_lrs(whole.optimizer))
@@ -173,7 +200,8 @@ def resume_check(spec: ScheduleSpec, k: int, rtol: float) -> CheckResult:
     drive = loaded.drive(scheduler, kwargs, spec).advance if loaded.drive else None
     rebuilt = Built(optimizer, scheduler, loaded, kwargs, whole.steps - k - 1, drive)
     continued = [group_lrs(optimizer) for _ in walk(rebuilt, rebuilt.steps)]
-    note = f"{loaded.name}(last_epoch={k}) on the groups held at step {k + 1}, vs steps {k + 1}..{whole.steps - 1}"
+    note = (f"{loaded.name}(last_epoch={k}) on the groups held at step {k + 1} (lr, initial_lr, ...), "
+            f"vs steps {k + 1}..{whole.steps - 1}")
     return compare(name, continued, lrs[k + 1:], rtol, k + 1, note=note)
 
 

@@ -3,7 +3,9 @@
 It is what you paste into a training script: the imports, the param groups, the optimizer, the
 scheduler (nested ones written inline, an ``lr_lambda`` expression as a Python lambda), and the
 loop in training order, ``optimizer.step()`` then ``scheduler.step()``. Its ``lrs`` list holds
-exactly what ``lrviz table`` prints (per iteration for a schedule stepped per epoch).
+exactly what ``lrviz table`` prints (per iteration for a schedule stepped per epoch). timm's
+schedulers are imported from ``timm.scheduler`` and stepped as timm's ``train.py`` steps them
+(``step_update`` after every update, ``step(epoch + 1)`` after every epoch).
 
 >>> from lrviz.spec import specs_from_tokens
 >>> print(python_code(specs_from_tokens(["step:step_size=2,gamma=0.5"])[0].with_overrides(steps=4)))
@@ -52,9 +54,7 @@ def python_code(spec: ScheduleSpec) -> str:
     from .simulation.record import simulate_spec
 
     trace = simulate_spec(spec)  # validates everything, and gives the rows, metrics and first step
-    if _loaded(spec.scheduler).drive is not None:
-        raise LrvizError(f"lrviz code writes torch and Hugging Face schedulers; {spec.scheduler.type} is stepped "
-                         f"with step_update() and step(epoch) in timm's own training loop, which it does not write yet")
+    stepped_by_timm = _loaded(spec.scheduler).drive is not None
     imports = _Imports()
     # nested schedulers are built on a throwaway optimizer while their arguments are converted
     scheduler = _scheduler_call(spec.scheduler, imports, make_optimizer(spec))
@@ -64,7 +64,7 @@ def python_code(spec: ScheduleSpec) -> str:
         f"optimizer = torch.optim.{OPTIMIZERS[spec.optimizer.lower()]}(params, lr={spec.lr!r}{optimizer_args})",
         f"scheduler = {scheduler}",
         "",
-        *_loop(spec, trace),
+        *(_timm_loop(spec, trace.steps) if stepped_by_timm else _loop(spec, trace)),
     ]
     return "\n".join([*imports.lines, "", *body])
 
@@ -123,6 +123,9 @@ def _callee(loaded, written: str, imports: _Imports) -> str:
         return f"lr_scheduler.{target.__name__}"
     if loaded.facts.source == "custom":
         return _user_object(written, imports)
+    if loaded.facts.source == "timm":  # every class lrviz knows is exported there
+        imports.need(f"from timm.scheduler import {target.__name__}")
+        return target.__name__
     imports.need(f"from {target.__module__} import {target.__name__}")
     return target.__name__
 
@@ -234,3 +237,36 @@ def _loop(spec: ScheduleSpec, trace) -> list[str]:
     else:
         body = [*train, step_call]
     return [*lines, *(INDENT + line for line in body)]
+
+
+def _timm_loop(spec: ScheduleSpec, rows: int) -> list[str]:
+    """timm's train.py loop, as lrviz.peers.timm steps it: ``step_update(num_updates)`` after every
+    update, ``step(epoch + 1)`` after every epoch of ``steps_per_epoch`` updates. A row is an update,
+    or an epoch with ``interval: epoch``: ``lrs`` then holds the lr at the start of each epoch."""
+    per_epoch = spec.steps_per_epoch or 1
+    lines = [f"steps_per_epoch = {per_epoch}  # updates (batches) per epoch"]
+    metric = update_metric = ""
+    if spec.metrics is not None:
+        from pprint import pformat
+
+        from .simulation.metrics import metric_source
+
+        values = metric_source(spec.metrics).values(rows - 1)
+        lines += ["# the metric each row ends with (what lrviz fed; in training, your validation loss)",
+                  f"metrics = {pformat([*values, *(values[-1:] or [0.0])], width=100, compact=True)}"]
+        index = "epoch" if spec.interval == "epoch" else "num_updates - 1"
+        metric, update_metric = f", metrics[{index}]", f", metric=metrics[{index}]"
+    record = 'lrs.append([group["lr"] for group in optimizer.param_groups])'
+    update = ["# ... forward pass, loss.backward() ...", "optimizer.step()", "num_updates += 1",
+              f"scheduler.step_update(num_updates=num_updates{update_metric})"]
+    if spec.interval == "epoch":
+        lines += ["lrs = []  # the lr of each param group at the start of each epoch", "num_updates = 0",
+                  f"for epoch in range({rows}):", INDENT + record, INDENT + "for batch in range(steps_per_epoch):",
+                  *(2 * INDENT + line for line in update)]
+    else:
+        epochs = -(-rows // per_epoch)
+        stop = [] if rows % per_epoch == 0 else [f"if num_updates == {rows}:  # the table's last row is done", INDENT + "break"]
+        lines += ["lrs = []  # the lr of each param group at each update", "num_updates = 0",
+                  f"for epoch in range({epochs}):", INDENT + "for batch in range(steps_per_epoch):",
+                  *(2 * INDENT + line for line in [*stop, record, *update])]
+    return [*lines, INDENT + f"scheduler.step(epoch + 1{metric})  # once per epoch"]

@@ -66,7 +66,7 @@ def test_get_lr_of_a_closed_form_schedule_agrees():
 def test_warm_restarts_do_not_resume_across_a_restart():
     """torch's CosineAnnealingWarmRestarts sets T_cur = last_epoch without wrapping it into the cycle."""
     results = run("sgdr:T_0=10,T_mult=2", resume_at=[5, 40])
-    early, late = results["resume at last_epoch=5"], results["resume at last_epoch=40"]
+    early, late = results["resume at 5: last_epoch=5"], results["resume at 40: last_epoch=40"]
     assert early.status == OK and early.max_abs == 0
     assert late.status == FAIL
     # the same by hand: the groups after 41 steps, a scheduler built with last_epoch=40
@@ -85,7 +85,7 @@ def test_warm_restarts_do_not_resume_across_a_restart():
                                   "lambda:lr_lambda=0.95 ** epoch", "cyclic:base_lr=0.01,max_lr=0.1,step_size_up=5"])
 def test_resume_continues_exactly(spec):
     report = check_spec(specs_from_tokens([spec])[0].with_overrides(steps=100), [0, 33, 98])
-    assert [r.status for r in report.results[2:]] == [OK] * 3
+    assert [r.status for r in report.results[2:]] == [OK] * 6  # state_dict() and last_epoch at each K
     assert all(r.max_abs == 0 for r in report.results[2:])
 
 
@@ -108,14 +108,17 @@ def test_cli_prints_a_plain_table_and_exits_1_on_failure(cli):
     assert lines[0] == "sgdr:T_0=10,T_mult=2: CosineAnnealingWarmRestarts(T_0=10, T_mult=2), 100 steps"
     assert lines[1].split() == ["check", "result", "max", "abs", "err", "max", "rel", "err", "worst", "step"]
     assert lines[2].split()[:5] == ["step()", "vs", "closed", "form", "n/a"]
-    assert lines[4].split()[:4] == ["resume", "at", "last_epoch=5", "ok"]
-    assert lines[5].split()[:4] == ["resume", "at", "last_epoch=40", "FAIL"]
+    assert lines[4].split()[:5] == ["resume", "at", "5:", "state_dict()", "ok"]
+    assert lines[5].split()[:5] == ["resume", "at", "5:", "last_epoch=5", "ok"]
+    assert lines[6].split()[:5] == ["resume", "at", "40:", "state_dict()", "ok"]
+    assert lines[7].split()[:5] == ["resume", "at", "40:", "last_epoch=40", "FAIL"]
 
 
 def test_cli_passes_on_a_consistent_schedule(cli):
     code, out, err = cli("check", "--sched", "cosine", "--T_max", 20, "--steps", 100, "--resume-at", 50)
     assert code == 0, err
-    assert "step() vs closed form" in out and "differs" in out and "resume at last_epoch=50" in out
+    assert "step() vs closed form" in out and "differs" in out and "resume at 50: last_epoch=50" in out
+    assert "resume at 50: state_dict()" in out
 
 
 @pytest.mark.parametrize(("args", "message"), [

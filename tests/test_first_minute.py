@@ -27,10 +27,10 @@ def help_options(cli, command: str) -> dict[str, str]:
     assert code == 0, err
     options, current = {}, None
     for line in out.splitlines():
-        match = re.match(r"\s{2}(?:-\w, )?(--[\w-]+)(?: \S+)?\s{2,}(.*)", line)
+        match = re.match(r"\s{2}(?:-\w, )?(--[\w-]+)(?: / --[\w-]+| \S+)?(?:\s{2,}(.*))?$", line)
         if match:
             current = match.group(1)
-            options[current] = match.group(2).strip()
+            options[current] = (match.group(2) or "").strip()
         elif current and line.startswith(" " * 10) and line.strip():
             options[current] += " " + line.strip()
         elif not line.strip():

@@ -146,4 +146,4 @@ def test_one_lambda_per_group_must_match_the_group_count(cli, tmp_path):
     spec = tmp_path / "groups.yaml"
     spec.write_text(yaml.safe_dump({**TWO_GROUPS, "scheduler": {"type": "lambda", "lr_lambda": ["0.9 ** epoch"] * 3}}))
     code, _, err = cli("table", spec)
-    assert code == 2 and "Expected 2 lr_lambdas, but got 3" in err
+    assert code == 2 and "LambdaLR: lr_lambda has 3 values, but it takes one per param group and the optimizer has 2 param groups" in err

@@ -78,7 +78,7 @@ def test_converting_without_steps_per_epoch_is_a_clear_error():
 
 
 def test_bad_interval_names_the_choices(tmp_path):
-    with pytest.raises(LrvizError, match="'interval' in .* must be one of step, epoch, got 'epochs'"):
+    with pytest.raises(LrvizError, match="'interval' in .* must be one of step, epoch, fraction, got 'epochs'; did you mean 'epoch'"):
         lrviz.simulate(yaml_spec(tmp_path, "cosine", {"T_max": 10}, interval="epochs"))
 
 

@@ -24,9 +24,9 @@ def without_deprecated(facts: Facts, args: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in args.items() if k not in dropped}
 
 
-def check_names(facts: Facts, args) -> None:
-    """An LrvizError for an argument the scheduler does not take, or a required one not in ``args``
-    (deprecated ones aside)."""
+def check_names(facts: Facts, args, supplied=()) -> None:
+    """An LrvizError for an argument the scheduler does not take, or a required one neither in ``args``
+    nor ``supplied`` by lrviz itself (a warmup's ``num_warmup_steps``); deprecated ones aside."""
     args = [key for key in args if not (key in DEPRECATED_ARGS and facts.arg(key) is None)]
     valid = [a.name for a in facts.args]
     for key in args:
@@ -35,7 +35,7 @@ def check_names(facts: Facts, args) -> None:
                 f"unknown argument '{key}' for {facts.name}{suggest(key, valid)} "
                 f"(valid: {', '.join(valid) or 'none'})"
             )
-    missing = [a.name for a in facts.args if a.required and a.name not in args]
+    missing = [a.name for a in facts.args if a.required and a.name not in args and a.name not in supplied]
     if missing:
         raise LrvizError(f"{facts.name} needs {', '.join(missing)} (arguments: {facts.signature_text()})")
 
@@ -70,11 +70,12 @@ def child_specs(value, many: bool, where: str):
                      f"or inline text like [linear(start_factor=0.1,total_iters=5),cosine(T_max=95)]")
 
 
-def check_spec_names(spec: SchedulerSpec) -> None:
+def check_spec_names(spec: SchedulerSpec, supplied=()) -> None:
     """The usage errors of scheduler and argument names building ``spec`` (and its children) would
-    raise, decided from the facts (a user's class, ``file.py:MyLR``, is loaded to read them)."""
+    raise, decided from the facts (a user's class, ``file.py:MyLR``, is loaded to read them);
+    ``supplied``: the top scheduler's arguments lrviz fills in itself."""
     facts = find(spec.type)
-    check_names(facts, spec.args)
+    check_names(facts, spec.args, supplied)
     for key, value in spec.args.items():
         children = nested_specs(facts, key, value) if facts.arg(key) is not None else None
         for child in [children] if isinstance(children, SchedulerSpec) else children or []:

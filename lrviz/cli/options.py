@@ -18,7 +18,7 @@ import typer
 from ..errors import LrvizError
 from ..render.png import FIGURE_SUFFIXES, LAYOUTS
 from ..render.table import FORMATS
-from ..spec import INTERVALS, SpecOptions
+from ..spec import UNITS, SpecOptions
 from .app import app
 
 #: scheduler arguments are not typer options: typer passes them through for lrviz to read
@@ -49,7 +49,7 @@ Title = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Figure title
 Width = Annotated[Optional[int], typer.Option(min=MIN_WIDTH, metavar="COLUMNS", help="Terminal chart width in columns (default: the terminal's, else 80).", show_default=False)]
 Momentum = Annotated[bool, typer.Option("--momentum", help="Also show the momentum the optimizer holds (SGD momentum, Adam/AdamW betas[0]).")]
 Unit = Annotated[Optional[str], typer.Option(
-    "--unit", metavar="|".join(INTERVALS), help=f"Show rows per {' or per '.join(INTERVALS)} (default: the schedule's own interval).", show_default=False)]
+    "--unit", metavar="|".join(UNITS), help=f"Show rows per {' or per '.join(UNITS)} (default: the schedule's own interval).", show_default=False)]
 Layout = Annotated[str, typer.Option(metavar="|".join(LAYOUTS), help="overlay: one axis with a legend; side: a panel each, same axes.")]
 TableFormat = Annotated[str, typer.Option("--format", "-f", metavar="|".join(FORMATS), help="The table format (latex: booktabs).")]
 
@@ -110,9 +110,14 @@ def spec_parameters() -> list[inspect.Parameter]:
     params = [inspect.Parameter("sched", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=sched)]
     for option in fields(SpecOptions):
         meta = option.metadata
-        kind = Optional[list[str]] if meta["repeat"] else Optional[str]
         help = meta["help"] + (" Repeatable." if meta["repeat"] else "")
-        annotation = Annotated[kind, typer.Option(_flag(option), metavar=meta["metavar"], help=help, show_default=False)]
+        if meta["flag"]:
+            flags = f"{_flag(option)}/--no-{_flag(option)[2:]}"
+            annotation = Annotated[Optional[bool], typer.Option(flags, help=help, show_default=False)]
+        else:
+            kind = Optional[list[str]] if meta["repeat"] else Optional[str]
+            annotation = Annotated[kind, typer.Option(_flag(option), metavar=meta["metavar"], help=help,
+                                                      show_default=False)]
         params.append(inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation))
     return params
 
@@ -216,19 +221,20 @@ def refuse_ambiguous_arguments(ctx: typer.Context, specs) -> None:
 def check_names(specs) -> None:
     """The usage errors in scheduler and argument names of every spec, decided without torch."""
     from ..catalog.arguments import check_spec_names
+    from ..plan.run import supplied_arguments
 
     for spec in specs:
-        check_spec_names(spec.scheduler)
+        check_spec_names(spec.scheduler, supplied_arguments(spec))
 
 
 def simulate_all(specs):
     """Each schedule simulated, after every one's names are checked (no torch needed for those
     errors), with a progress bar on stderr for long runs."""
-    from ..simulation.record import simulate_spec
+    from ..plan.run import simulate_run
 
     check_names(specs)
     with progress_bar("simulating") as report:
-        return [simulate_spec(s, report) for s in specs]
+        return [simulate_run(s, report) for s in specs]
 
 
 def say_notes(traces) -> None:

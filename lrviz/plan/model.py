@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..errors import LrvizError
 from ..spec import MAX_STEPS, interval_name, positive_number, suggest
 
-RUNNERS = ("loop", "hf-trainer", "lightning", "accelerate")
+from ..spec.options import RUNNERS  # noqa: E402 - one list, which the spec options check too
 #: the most samples a plan may name: enough for any real data set, small enough to count with exact integers
 MAX_DATASET_SIZE = 10**15
 

@@ -56,6 +56,19 @@ def convert(value, hint, name: str):
     return value
 
 
+def per_group(hint):
+    """``hint`` widened to take one value per param group too: ``float`` -> ``float | list[float]``.
+
+    >>> type_name(per_group(float)), type_name(per_group(float | list[float]))
+    ('float | list[float]', 'float | list[float]')
+    """
+    members = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+    if hint is None or hint is typing.Any or any(typing.get_origin(m) in LIST_ORIGINS for m in members):
+        return hint
+    values = [m for m in members if m is not type(None)]
+    return typing.Union[(hint, list[typing.Union[tuple(values)]])]
+
+
 def _as_list(value) -> list:
     if isinstance(value, (list, tuple)):
         return list(value)
@@ -79,8 +92,9 @@ def _convert_union(value, members, name: str):
             return convert(value, member, name)
         except LrvizError as exc:
             errors.append(exc)
-    if errors and typing.get_origin(ordered[0]) is collections.abc.Callable:
-        raise errors[0]  # the expression's own message (e.g. an unknown name) says more than the types
+    if errors and (typing.get_origin(ordered[0]) is collections.abc.Callable
+                   or (wants_list and typing.get_origin(ordered[0]) in LIST_ORIGINS)):
+        raise errors[0]  # the expression's or the list item's own message says more than the types
     hint_text = " | ".join(type_name(m) for m in members)
     raise LrvizError(f"{name} must be {hint_text}, got {value!r}") from errors[0] if errors else None
 

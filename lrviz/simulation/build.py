@@ -13,7 +13,7 @@ from ..errors import LrvizError
 from ..limits import MAX_RESUME_EPOCH
 from ..spec import DEFAULT_STEPS, ScheduleSpec, SchedulerSpec, positive_number, suggest
 from . import contracts
-from .argtypes import convert
+from .argtypes import convert, per_group
 from .refusals import REFUSALS, raised_outside_lrviz
 
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
@@ -68,13 +68,19 @@ def make_optimizer(spec: ScheduleSpec):
 
 
 def convert_args(loaded: Loaded, args: dict[str, Any], optimizer) -> dict[str, Any]:
-    """Check names against the signature and convert each value to its type (children built)."""
+    """Check names against the signature and convert each value to its type, or to a list of one per
+    param group where torch takes that (lrviz.simulation.pergroup); children built."""
+    from .pergroup import check_lengths, per_group_args
+
     args = without_deprecated(loaded.facts, args)
     check_names(loaded.facts, args)
     kwargs = {}
+    grouped = per_group_args(loaded.target)
     for key, value in args.items():
         children = nested_specs(loaded.facts, key, value)
-        kwargs[key] = convert(value, loaded.hints[key], key) if children is None else _build_children(children, optimizer)
+        hint = per_group(loaded.hints[key]) if key in grouped else loaded.hints[key]
+        kwargs[key] = convert(value, hint, key) if children is None else _build_children(children, optimizer)
+    check_lengths(loaded.name, kwargs, grouped, len(optimizer.param_groups))
     return kwargs
 
 
@@ -210,7 +216,26 @@ def build(spec: ScheduleSpec) -> Built:
     if metrics is not None:
         step = scheduler.step
         advance = lambda t: step(float(metrics[t]))  # noqa: E731
+    if spec.interval == "fraction":
+        advance = fractional_epochs(scheduler, loaded, spec, drive.advance is None and metrics is None)
     return Built(optimizer, scheduler, loaded, kwargs, steps, advance, metrics=metrics, start=start)
+
+
+def fractional_epochs(scheduler, loaded: Loaded, spec: ScheduleSpec, steps_itself: bool):
+    """``interval: fraction``: the loop calls ``scheduler.step(t / steps_per_epoch)`` before iteration t
+    (torch's documented per-iteration use of CosineAnnealingWarmRestarts): called here for t = 0,
+    then ``advance(t)`` makes the call before iteration t + 1."""
+    import inspect
+
+    if not steps_itself or "epoch" not in inspect.signature(scheduler.step).parameters:
+        raise LrvizError(f"interval fraction calls scheduler.step(epoch) with a fractional epoch; "
+                         f"{loaded.name}.step() takes no epoch", field="interval")
+    if not spec.steps_per_epoch:
+        raise LrvizError("steps_per_epoch is needed by interval fraction: the iterations that make an epoch",
+                         field="steps_per_epoch")
+    per_epoch, step = spec.steps_per_epoch, scheduler.step
+    step(0)
+    return lambda t: step((t + 1) / per_epoch)
 
 
 def steps_with_metric(scheduler) -> bool:

@@ -85,9 +85,11 @@ def refuse_unusable(lrs: np.ndarray, call: str, start: int = 0) -> None:
 
 
 def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | None = None,
-                  adapt: Callable | None = None) -> Trace:
+                  adapt: Callable | None = None, *, make: Callable | None = None) -> Trace:
     """Build and step the schedule ``spec`` describes; ``progress(rows_done, rows)`` hears how far it is.
-    ``adapt(built)``, when given, may change how the built scheduler is stepped (lrviz.plan: as a runner steps it)."""
+    ``adapt(built)``, when given, may change how the built scheduler is stepped (lrviz.plan: as a runner steps it).
+    ``make(spec)`` builds the objects to step (default lrviz.simulation.build.build; lrviz.simulation.resume
+    passes one that resumes them from a checkpoint)."""
     import numpy as np
 
     from ..limits import charge
@@ -95,7 +97,7 @@ def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | Non
 
     with torch_quiet():
         warnings.simplefilter("ignore", FutureWarning)  # e.g. timm's PlateauLRScheduler: "deprecated"
-        built = build(spec)
+        built = (make or build)(spec)
         if adapt is not None:
             adapt(built)
         steps = built.steps
@@ -118,4 +120,4 @@ def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | Non
     notes = tuple(note for note in [built.loaded.past_the_end(built.kwargs, steps, built.start)] if note)
     metrics = None if built.metrics is None else np.asarray(built.metrics, dtype=float)
     return Trace(spec.label, lrs, momenta, title=call, spec=spec, metrics=metrics, start=built.start,
-                 unit=spec.interval, steps_per_epoch=spec.steps_per_epoch, notes=notes)
+                 unit="epoch" if spec.interval == "epoch" else "step", steps_per_epoch=spec.steps_per_epoch, notes=notes)

@@ -12,15 +12,16 @@ SchedulerSpec(type='multistep', args={'milestones': [30, 60, 80], 'gamma': 0.5})
 """
 
 from .inline import parse_call, parse_flags, parse_inline
-from .model import DEFAULT_LR, DEFAULT_STEPS, INTERVALS, ScheduleSpec, SchedulerSpec, inline_text
+from .model import DEFAULT_LR, DEFAULT_STEPS, DEFAULT_WARMUP_START, INTERVALS, UNITS, ScheduleSpec, SchedulerSpec, inline_text
 from .options import SpecOptions, apply_options
 from .tokens import is_existing_file, specs_from_tokens
-from .validate import MAX_STEPS, interval_name, positive_number, real_number, step_count, suggest
+from .validate import (MAX_STEPS, choice, interval_name, positive_number, real_number, step_count, suggest, unit_name,
+                       warmup_length)
 from .yamlfile import load_yaml_specs, read_yaml, scheduler_from_yaml, spec_from_mapping
 
 __all__ = [
-    "DEFAULT_LR", "DEFAULT_STEPS", "INTERVALS", "MAX_STEPS", "ScheduleSpec", "SchedulerSpec", "SpecOptions",
-    "apply_options", "inline_text", "interval_name", "is_existing_file", "load_yaml_specs", "parse_call",
+    "DEFAULT_LR", "DEFAULT_STEPS", "DEFAULT_WARMUP_START", "INTERVALS", "MAX_STEPS", "UNITS", "ScheduleSpec", "SchedulerSpec", "SpecOptions",
+    "apply_options", "choice", "inline_text", "interval_name", "is_existing_file", "load_yaml_specs", "parse_call",
     "parse_flags", "parse_inline", "positive_number", "read_yaml", "real_number", "scheduler_from_yaml",
-    "spec_from_mapping", "specs_from_tokens", "step_count", "suggest",
+    "spec_from_mapping", "specs_from_tokens", "step_count", "suggest", "unit_name", "warmup_length",
 ]

@@ -13,8 +13,13 @@ from typing import Any
 DEFAULT_LR = 0.1
 #: rows simulated when neither the user nor the schedule says how many
 DEFAULT_STEPS = 100
-#: how often a training loop calls ``scheduler.step()``, and the units rows can be shown in
-INTERVALS = ("step", "epoch")
+#: the units rows can be shown in: one row per step (iteration) or per epoch
+UNITS = ("step", "epoch")
+#: how often a training loop calls ``scheduler.step()``: after every step, after every epoch, or before
+#: every step with the epoch as a fraction (``scheduler.step(t / steps_per_epoch)``)
+INTERVALS = ("step", "epoch", "fraction")
+#: the LinearLR ``start_factor`` of a ``warmup`` when none is given: torchvision's reference recipe
+DEFAULT_WARMUP_START = 0.01
 
 
 @dataclass
@@ -37,9 +42,15 @@ class ScheduleSpec:
     optimizer_args: dict[str, Any] = field(default_factory=dict)
     param_groups: list[dict[str, Any]] = field(default_factory=list)
     steps_per_epoch: int | None = None
-    #: how often the training loop calls ``scheduler.step()``: every ``step`` or every ``epoch``
+    #: how often the training loop calls ``scheduler.step()``: one of INTERVALS
     interval: str = "step"
     metrics: Any = None
+    #: a linear warmup put in front of the schedule: steps, or a fraction of the run when below 1
+    warmup: float | None = None
+    #: the lr factor the warmup starts from (default DEFAULT_WARMUP_START)
+    warmup_start: float | None = None
+    #: the training run (lrviz.plan.TrainingPlan's fields, as given): rows are then its optimizer steps
+    training: dict[str, Any] | None = None
     description: str = ""
     source: str = ""
 

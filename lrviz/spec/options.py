@@ -14,14 +14,19 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Sequence
 
 from ..errors import LrvizError
-from .model import ScheduleSpec
+from .model import INTERVALS, ScheduleSpec
 from .sweep import expand, parse_sweep, with_unique_labels
-from .validate import interval_name, positive_number, step_count
+from .validate import choice, interval_name, positive_number, step_count, warmup_length
+
+#: the runners a training plan follows (lrviz.plan checks the rest of a plan)
+RUNNERS = ("loop", "hf-trainer", "lightning", "accelerate")
 
 
-def option(help: str, metavar: str | None = None, *, repeat: bool = False, default=None):
-    """A field of SpecOptions with what its command-line flag shows."""
-    return field(default=() if repeat else default, metadata={"help": help, "metavar": metavar, "repeat": repeat})
+def option(help: str, metavar: str | None = None, *, repeat: bool = False, flag: bool = False, plan: str | None = None):
+    """A field of SpecOptions with what its command-line option shows: a value (``metavar``), several
+    (``repeat``) or a switch (``flag``); ``plan``: the TrainingPlan field it sets."""
+    return field(default=() if repeat else None,
+                 metadata={"help": help, "metavar": metavar, "repeat": repeat, "flag": flag, "plan": plan})
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,27 @@ class SpecOptions:
                           "'exp(-step / 20)'.", "METRICS")
     steps_per_epoch: Any = option("Iterations per epoch (YAML steps_per_epoch): lets rows be shown in steps or "
                                   "epochs.", "S")
-    interval: str | None = option("step or epoch: how often the training loop calls scheduler.step() "
-                                  "(YAML interval; default step).", "step|epoch")
+    interval: str | None = option("step, epoch or fraction: how often the training loop calls scheduler.step() "
+                                  "(after each step; after each epoch; before each step with epoch + i / "
+                                  "steps_per_epoch; default step).", "|".join(INTERVALS))
+    warmup: Any = option("A linear warmup in front of the schedule: steps, or a fraction of the run below 1 "
+                         "(torch schedules: torchvision's SequentialLR recipe; hf: num_warmup_steps).", "W")
+    warmup_start: Any = option("The lr factor the warmup starts from (LinearLR's start_factor; default 0.01).", "F")
+    runner: str | None = option("The training run's runner (rows become its optimizer steps): "
+                                f"{', '.join(RUNNERS)}.", "|".join(RUNNERS), plan="runner")
+    dataset_size: Any = option("Training samples (a training plan).", "N", plan="dataset_size")
+    batch_size: Any = option("Samples per batch per device (a training plan).", "B", plan="batch_size")
+    devices: Any = option("Processes / devices (a training plan; default 1).", "D", plan="devices")
+    grad_accum: Any = option("Gradient accumulation steps (a training plan; default 1).", "A", plan="grad_accum")
+    epochs: Any = option("Epochs of the run (a training plan; fractional for hf-trainer).", "E", plan="epochs")
+    max_steps: Any = option("Optimizer steps of the run (a training plan; instead of epochs).", "S", plan="max_steps")
+    drop_last: bool | None = option("The data loader drops the last partial batch (a training plan).", flag=True,
+                                    plan="drop_last")
+    frequency: Any = option("Lightning's scheduler frequency (a training plan).", "K", plan="frequency")
+    split_batches: bool | None = option("accelerate's split_batches (a training plan).", flag=True,
+                                        plan="split_batches")
+    runner_version: str | None = option("Follow this version's rules instead of the installed runner's "
+                                        "(a training plan).", "VERSION", plan="version")
 
     @classmethod
     def names(cls) -> list[str]:
@@ -57,6 +81,29 @@ def _labels(specs: Sequence[ScheduleSpec], labels: Sequence[str]) -> list[str | 
     return list(labels)
 
 
+def plan_options(options: SpecOptions) -> dict:
+    """The training-plan fields the options set (lrviz.plan.TrainingPlan's names), checked where they can be alone."""
+    values = {}
+    for option in fields(options):
+        value, plan = getattr(options, option.name), option.metadata["plan"]
+        if plan is None or value is None:
+            continue
+        if option.name == "runner":
+            value = choice(value, RUNNERS, "runner", field="runner")
+        elif option.name in ("epochs", "max_steps", "dataset_size", "batch_size", "devices", "grad_accum", "frequency"):
+            value = positive_number(value, option.name, integer=option.name != "epochs", field=option.name)
+        values[plan] = value
+    return values
+
+
+def _training(spec: ScheduleSpec, options: SpecOptions) -> dict | None:
+    """The spec's training plan with the options' plan fields laid over it (None when neither has one)."""
+    given = plan_options(options)
+    if spec.training is None and not given:
+        return None
+    return {**(spec.training or {}), **given}
+
+
 def apply_options(specs: Sequence[ScheduleSpec], options: SpecOptions) -> list[ScheduleSpec]:
     """The specs with ``options`` applied, swept, and their labels made unique."""
     sweeps = [parse_sweep(s) for s in options.sweep]
@@ -70,6 +117,10 @@ def apply_options(specs: Sequence[ScheduleSpec], options: SpecOptions) -> list[S
             steps_per_epoch=None if options.steps_per_epoch is None else positive_number(
                 options.steps_per_epoch, "steps_per_epoch", integer=True, field="steps_per_epoch"),
             interval=None if options.interval is None else interval_name(options.interval, "interval", field="interval"),
+            warmup=None if options.warmup is None else warmup_length(options.warmup, field="warmup"),
+            warmup_start=None if options.warmup_start is None else positive_number(
+                options.warmup_start, "warmup_start", field="warmup_start"),
+            training=_training(spec, options),
         )
         for spec, label in zip(specs, _labels(specs, options.label))
     ]

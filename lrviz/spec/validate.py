@@ -17,7 +17,7 @@ import math
 from ..errors import LrvizError
 from ..limits import MAX_STEPS
 from ..literals import parse_number
-from .model import INTERVALS
+from .model import INTERVALS, UNITS
 
 
 def suggest(word: str, choices) -> str:
@@ -42,11 +42,37 @@ def real_number(value, what: str, *, finite: bool = True, kind: str = "a number"
     return number
 
 
-def interval_name(value, what: str, field: str | None = None) -> str:
-    """``step`` or ``epoch``: how often the loop calls ``scheduler.step()`` (also the units rows can be shown in)."""
-    if value not in INTERVALS:
-        raise LrvizError(f"{what} must be one of {', '.join(INTERVALS)}, got {value!r}", field=field)
+def choice(value, choices, what: str, field: str | None = None) -> str:
+    """``value`` if it is one of ``choices``; an LrvizError listing them otherwise."""
+    if value not in choices:
+        raise LrvizError(f"{what} must be one of {', '.join(choices)}, got {value!r}{suggest(str(value), choices)}",
+                         field=field)
     return value
+
+
+def interval_name(value, what: str, field: str | None = None) -> str:
+    """How often the loop calls ``scheduler.step()``: one of INTERVALS."""
+    return choice(value, INTERVALS, what, field)
+
+
+def unit_name(value, what: str, field: str | None = None) -> str:
+    """What one row shows: one of UNITS."""
+    return choice(value, UNITS, what, field)
+
+
+def warmup_length(value, what: str = "warmup", field: str | None = None) -> int | float:
+    """A warmup: a whole number of steps, or a fraction of the run between 0 and 1.
+
+    >>> warmup_length("500"), warmup_length(0.05)
+    (500, 0.05)
+    """
+    number = positive_number(value, what, allow_zero=True, field=field)
+    if number >= 1:
+        if number != int(number):
+            raise LrvizError(f"{what} must be a whole number of steps, or a fraction of the run between 0 and 1, "
+                             f"got {value!r}", field=field)
+        return int(number)
+    return number
 
 
 def positive_number(value, what: str, *, integer: bool = False, allow_zero: bool = False, field: str | None = None):

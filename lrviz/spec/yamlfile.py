@@ -15,12 +15,12 @@ from ..literals import parse_value
 from ..output import note_input
 from .model import DEFAULT_LR, ScheduleSpec, SchedulerSpec
 from .inline import parse_inline
-from .validate import interval_name, positive_number, step_count, suggest
+from .validate import interval_name, positive_number, step_count, suggest, warmup_length
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TOP_LEVEL_KEYS = (
     "name", "description", "source", "lr", "optimizer", "steps", "steps_per_epoch",
-    "interval", "scheduler", "metrics", "schedules",
+    "interval", "scheduler", "metrics", "warmup", "warmup_start", "training", "schedules",
 )
 OPTIMIZER_KEYS = ("type", "lr", "momentum", "param_groups", "betas", "weight_decay", "nesterov", "dampening")
 
@@ -260,6 +260,15 @@ def spec_from_mapping(data: dict, default_label: str, where: str) -> ScheduleSpe
         spec.steps_per_epoch = positive_number(data["steps_per_epoch"], "steps_per_epoch", integer=True)
     if data.get("interval") is not None:
         spec.interval = interval_name(data["interval"], f"'interval' in {where}")
+    if data.get("warmup") is not None:
+        spec.warmup = warmup_length(data["warmup"])
+    if data.get("warmup_start") is not None:
+        spec.warmup_start = positive_number(data["warmup_start"], "warmup_start")
+    if data.get("training") is not None:
+        if not isinstance(data["training"], dict):
+            raise LrvizError(f"'training' in {where} must be a mapping like {{runner: hf-trainer, dataset_size: 1000, "
+                             f"batch_size: 8, epochs: 3}}, not a {type(data['training']).__name__}")
+        spec.training = dict(data["training"])
     return spec
 
 

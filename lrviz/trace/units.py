@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..errors import LrvizError
 from ..limits import MAX_STEPS
-from ..spec import interval_name
+from ..spec import unit_name
 
 if TYPE_CHECKING:
     from .trace import Trace
 
 def check_unit(unit: str | None) -> str | None:
     """``unit`` validated (None stays None: each trace's own)."""
-    return None if unit is None else interval_name(unit, "unit", field="unit")
+    return None if unit is None else unit_name(unit, "unit", field="unit")
 
 
 def row_span(trace: Trace, unit: str) -> float:

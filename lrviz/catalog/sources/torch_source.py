@@ -101,8 +101,18 @@ def _cosine(kwargs: dict) -> int | None:
     return abs(t_max) + 1 if t_max else None
 
 
+def _sequential(kwargs: dict) -> int | None:
+    """The last milestone plus the rows the last child defines (read from the built child's attributes)."""
+    milestones, children = kwargs.get("milestones") or [], kwargs.get("schedulers") or []
+    if not milestones or len(children) != len(milestones) + 1:
+        return None
+    last = children[-1]
+    rest = horizon(type(last).__name__, vars(last))
+    return milestones[-1] + rest if rest else None
+
+
 #: the rows each schedule defines for itself (where it has an end), from its built arguments
-HORIZONS = {"OneCycleLR": _one_cycle, "CosineAnnealingLR": _cosine}
+HORIZONS = {"OneCycleLR": _one_cycle, "CosineAnnealingLR": _cosine, "SequentialLR": _sequential}
 
 
 def horizon(name: str, kwargs: dict) -> int | None:

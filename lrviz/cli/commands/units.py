@@ -19,7 +19,7 @@ def checked_unit(unit: str | None, traces: Sequence, *, figure: bool, steps_per_
     from ...trace.units import check_unit
 
     unit = check_unit(unit)
-    per_step = all(t.unit == "step" for t in traces)
+    per_step = all(t.spec is None or t.spec.interval == "step" for t in traces)
     if unit is not None and all(t.unit == unit for t in traces):
         other = "--interval epoch" if unit == "step" else "--unit step"
         warn(f"--unit {unit}: the rows are already {unit}s, so it changes nothing; did you mean {other}?")
