@@ -211,7 +211,7 @@ def build(spec: ScheduleSpec) -> Built:
     start = 0 if resumed is None else resumed + 1
     # a resumed schedule with a horizon of its own shows what is left of it
     steps = spec.steps or (drive.horizon and max(1, drive.horizon - start)) or DEFAULT_STEPS
-    metrics = source.values(steps - 1) if source else None
+    metrics = source.array(steps - 1) if source else None
     advance = drive.advance
     if metrics is not None:
         step = scheduler.step

@@ -5,12 +5,13 @@ what ``scheduler.step(metric)`` gets at the end of step t, so its effect shows f
 In an expression, ``noise`` is the t-th draw of ``numpy.random.default_rng(seed).standard_normal()``
 (seed 0 unless the YAML mapping gives ``seed:``): the same numbers on every run and machine.
 
-The values are held as float64 arrays (8 bytes each), never as lists of Python floats.
+A simulation holds them as a float64 array (:meth:`MetricSource.array`: 8 bytes a value), never as
+a list of Python floats.
 
 >>> source = metric_source("1,0.5,0.7")
->>> source.horizon, source.values(2).tolist()
+>>> source.horizon, source.values(2)
 (4, [1.0, 0.5])
->>> metric_source({"expr": "100 / (step + 1)"}).values(3).tolist()
+>>> metric_source({"expr": "100 / (step + 1)"}).values(3)
 [100.0, 50.0, 33.333333333333336]
 """
 
@@ -48,7 +49,11 @@ class MetricSource:
         """Rows the fixed numbers define (one more than their count: row 0 needs no metric)."""
         return None if self.fixed is None else len(self.fixed) + 1
 
-    def values(self, count: int) -> np.ndarray:
+    def values(self, count: int) -> list[float]:
+        """The first ``count`` metric values."""
+        return self.array(count).tolist()
+
+    def array(self, count: int) -> np.ndarray:
         """The first ``count`` metric values, as a float64 array."""
         import numpy as np
 
