@@ -65,6 +65,13 @@ def check_count(count: int, limit: int, things: str, what: str) -> None:
         raise LrvizError(f"{what} asks for {count:,} {things}; at most {limit:,} are allowed in one command")
 
 
+def check_table(rows: int, columns: int) -> None:
+    """An LrvizError when a table of ``rows`` x ``columns`` would pass MAX_TABLE_CELLS (checked before it is written)."""
+    if rows * columns > MAX_TABLE_CELLS:
+        raise LrvizError(f"the table would have {rows:,} rows x {columns:,} columns = {rows * columns:,} cells; at "
+                         f"most {MAX_TABLE_CELLS:,} are written: pick rows (every, at) or fewer schedules")
+
+
 def check_text(text: str, what: str, field: str | None = None) -> str:
     """``text`` (a label or title) if it is at most MAX_LABEL_CHARS long; an LrvizError naming ``what`` otherwise."""
     if len(text) > MAX_LABEL_CHARS:

@@ -12,6 +12,7 @@ def stats_table(traces: Sequence, unit: str | None = None):
     from rich.table import Table
     from rich.text import Text
 
+    from ..notices import one_line
     from ..trace.stats import number, statistics
     from ..trace.units import common_unit, in_unit
 
@@ -25,7 +26,7 @@ def stats_table(traces: Sequence, unit: str | None = None):
     table = Table(show_edge=False, pad_edge=False)
     table.add_column(f"per {unit}", no_wrap=True)
     for name in names:
-        table.add_column(Text(name), justify="right", overflow="fold")
+        table.add_column(Text(one_line(name)), justify="right", overflow="fold")
     rows = {
         "first": [number(s.first) for s in stats],
         "min @ step": [f"{number(s.min)} @ {s.min_step}" for s in stats],
