@@ -25,6 +25,19 @@ from .errors import LrvizError
 
 #: (device, inode) -> path of each file read as input, while a command keeps them
 _inputs: ContextVar[dict | None] = ContextVar("lrviz_inputs", default=None)
+#: told the path of each temporary file write_atomically makes (the figure worker tells its parent)
+_announce: ContextVar[Callable[[str], None] | None] = ContextVar("lrviz_announce", default=None)
+
+
+@contextmanager
+def temporaries_announced(tell: Callable[[str], None]):
+    """Within, ``tell(path)`` hears of each temporary file before anything is written to it: a process
+    watching this one can remove it should this one be killed before it can."""
+    token = _announce.set(tell)
+    try:
+        yield
+    finally:
+        _announce.reset(token)
 
 
 @contextmanager
@@ -128,6 +141,8 @@ def write_atomically(path: str | Path, write: Callable[[IO], None], *, binary: b
     except OSError as exc:
         raise LrvizError(f"cannot write '{path}': {exc.strerror}") from None
     try:
+        if _announce.get() is not None:
+            _announce.get()(tmp)
         with os.fdopen(fd, **_open_args(binary)) as fh:
             write(fh)
         os.chmod(tmp, mode)

@@ -51,9 +51,8 @@ def internal_error(exc: BaseException):
         import traceback
 
         traceback.print_exception(exc, file=sys.stderr)
-    what = "out of memory" if isinstance(exc, MemoryError) else "internal error"
-    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    fail(f"{what}: {detail} (LRVIZ_TRACEBACK=1 shows where; please report it if the input is sound)", 1)
+    what = "out of memory" if isinstance(exc, MemoryError) else str(exc) or "unexpected failure"
+    fail(f"{what} ({type(exc).__name__}, unexpected: LRVIZ_TRACEBACK=1 shows where; please report it)", 1)
 
 
 def escape_unencodable_output() -> None:

@@ -50,28 +50,47 @@ def draw_here(traces, path, **options) -> Path:
     return save_figure(make_figure(traces, **options), path)
 
 
+def _matplotlib_temporary_dir() -> str | None:
+    """The directory matplotlib made for itself when its config directory is not writable (it removes it at exit)."""
+    import tempfile
+
+    import matplotlib
+
+    made = Path(matplotlib.get_configdir())
+    return str(made) if made.parent == Path(tempfile.gettempdir()) and made.name.startswith("matplotlib-") else None
+
+
 def _serve(jobs, answers) -> int:
-    """The child: import matplotlib, then draw each job until the parent closes the pipe."""
+    """The child: import matplotlib, then draw each job until the parent closes the pipe. Before its
+    answer, it tells the parent (``("made", path)``) what it creates that only its exit would remove."""
+    from ..output import temporaries_announced
+
+    def tell(*message) -> None:
+        pickle.dump(message, answers)
+        answers.flush()
+
     try:
         from matplotlib.backends import backend_agg  # noqa: F401 - the import is the point
 
         from ..render import png  # noqa: F401
-        broken = None
+        broken, made = None, _matplotlib_temporary_dir()
     except Exception as exc:  # noqa: BLE001 - every job is answered with it: the parent fails with the real error
-        broken = ("error", f"cannot import matplotlib: {type(exc).__name__}: {exc}", traceback.format_exc())
+        broken, made = ("error", f"cannot import matplotlib: {type(exc).__name__}: {exc}", traceback.format_exc()), None
     while True:
         try:
             traces, path, options = pickle.load(jobs)
         except EOFError:
             return 0
+        if made:
+            tell("made", made)
         try:
-            answer = broken or ("ok", draw_here(traces, path, **options))
+            with temporaries_announced(lambda tmp: tell("made", tmp)):
+                answer = broken or ("ok", draw_here(traces, path, **options))
         except LrvizError as exc:
             answer = ("usage", str(exc))
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails with it
             answer = ("error", f"{type(exc).__name__}: {exc}", traceback.format_exc())
-        pickle.dump(answer, answers)
-        answers.flush()
+        tell(*answer)
 
 
 def _die_with(parent: int) -> None:
@@ -107,13 +126,29 @@ def _child(job_read: int, job_write: int, answer_read: int, answer_write: int, p
             os._exit(code)
 
 
-def _ended(pid: int) -> str:
-    """How the child ended (it has closed its pipe): reaped, in words."""
+def _ended(pid: int, made: list[str]) -> str:
+    """How the child ended (it has closed its pipe), in words, once reaped and what it left removed."""
+    import shutil
+
     _, status = os.waitpid(pid, 0)
+    for path in made:
+        if os.path.isdir(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            Path(path).unlink(missing_ok=True)
     if os.WIFSIGNALED(status):
         name = signal.Signals(os.WTERMSIG(status)).name
         return f"was killed by {name}" + (" (out of memory?)" if name == "SIGKILL" else "")
     return f"exited with code {os.waitstatus_to_exitcode(status)}"
+
+
+def _answer(answers, made: list[str]):
+    """The child's answer to a job, after noting what it says it made."""
+    while True:
+        message = pickle.load(answers)
+        if message[0] != "made":
+            return message
+        made.append(message[1])
 
 
 def _can_fork() -> bool:
@@ -145,13 +180,14 @@ def figure_worker() -> Iterator[Callable[..., Path]]:
         except Exception:  # noqa: BLE001 - e.g. a user's object in a spec: draw it here
             return draw_here(traces, path, **options)
         state["sent"] = True
+        made: list[str] = []
         try:
             jobs.write(job)
             jobs.flush()
-            answer = pickle.load(answers)
+            answer = _answer(answers, made)
         except (OSError, EOFError, pickle.PickleError):
             state["reaped"] = True
-            raise RuntimeError(f"the figure process {_ended(pid)} before drawing {path}") from None
+            raise RuntimeError(f"the figure process {_ended(pid, made)} while drawing {path}") from None
         if answer[0] == "ok":
             return answer[1]
         if answer[0] == "usage":
