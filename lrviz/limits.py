@@ -34,7 +34,7 @@ MAX_RESUME_EPOCH = 10**15
 MAX_SCHEDULES = 1_000
 #: curves in one figure (overlaid or side by side): more draw for minutes and cannot be told apart
 MAX_FIGURE_SERIES = 100
-#: rows x columns of one table (the lr and the momentum of one schedule of MAX_STEPS rows fit)
+#: rows x columns of values in one table (the lr and the momentum of one schedule of MAX_STEPS rows fit)
 MAX_TABLE_CELLS = 2 * MAX_STEPS
 #: characters of a label or a title: it names a curve in legends, titles and table headers
 MAX_LABEL_CHARS = 200
@@ -65,10 +65,15 @@ def check_count(count: int, limit: int, things: str, what: str) -> None:
         raise LrvizError(f"{what} asks for {count:,} {things}; at most {limit:,} are allowed in one command")
 
 
+def check_figure_series(series: int) -> None:
+    """An LrvizError for a figure of more than MAX_FIGURE_SERIES curves (one per param group of each schedule)."""
+    check_count(series, MAX_FIGURE_SERIES, "curves", "the figure")
+
+
 def check_table(rows: int, columns: int) -> None:
     """An LrvizError when a table of ``rows`` x ``columns`` would pass MAX_TABLE_CELLS (checked before it is written)."""
     if rows * columns > MAX_TABLE_CELLS:
-        raise LrvizError(f"the table would have {rows:,} rows x {columns:,} columns = {rows * columns:,} cells; at "
+        raise LrvizError(f"the table would have {rows:,} rows x {columns:,} columns = {rows * columns:,} values; at "
                          f"most {MAX_TABLE_CELLS:,} are written: pick rows (every, at) or fewer schedules")
 
 
@@ -100,6 +105,13 @@ def check_whole_numbers(data, where: str) -> None:
             check_whole_number(value, where)
 
 
+def check_recorded(values: int, what: str, limit: int = MAX_RECORDED) -> None:
+    """An LrvizError when ``what`` brings the values one command records past ``limit``."""
+    if values > limit:
+        raise LrvizError(f"{what} brings the values this command records to {values:,}; lrviz records at most "
+                         f"{limit:,} (steps x param groups, over all schedules): show fewer steps or fewer schedules")
+
+
 class Budget:
     """Values recorded so far by one command, against MAX_RECORDED."""
 
@@ -108,10 +120,7 @@ class Budget:
 
     def charge(self, values: int, what: str) -> None:
         """Count ``values`` more, or refuse (before they are recorded) when the total would pass the limit."""
-        if self.used + values > self.limit:
-            raise LrvizError(f"{what} would bring the values recorded by this command to {self.used + values:,}; "
-                             f"lrviz records at most {self.limit:,} (steps x param groups, over all schedules): "
-                             f"show fewer steps or fewer schedules")
+        check_recorded(self.used + values, what, self.limit)
         self.used += values
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..errors import LrvizError
-from ..limits import MAX_LABEL_CHARS, MAX_SCHEDULES, check_count
+from ..limits import MAX_LABEL_CHARS, MAX_SCHEDULES, check_count, check_recorded
 from ..literals import parse_value, split_top_level
 from ..notices import one_line
 from .inline import parse_inline
@@ -107,8 +107,13 @@ def expand(specs: Sequence[ScheduleSpec], sweeps: Sequence[Sweep]) -> list[Sched
     count = len(specs) * math.prod(len(s.values) for s in sweeps)
     check_count(count, MAX_SCHEDULES, "schedules", f"{len(specs):,} spec{'s' * (len(specs) != 1)}"
                 + "".join(f" x {len(s.values):,} values of {s.key}" for s in sweeps))
-    if not sweeps:
-        return list(specs)
+    family = _family(specs, sweeps) if sweeps else list(specs)
+    known = sum(s.steps * max(1, len(s.param_groups)) for s in family if s.steps)
+    check_recorded(known, f"{len(family):,} schedule{'s' * (len(family) != 1)} of the steps given")
+    return family
+
+
+def _family(specs: Sequence[ScheduleSpec], sweeps: Sequence[Sweep]) -> list[ScheduleSpec]:
     keys = [s.key for s in sweeps]
     repeated = next((k for k in keys if keys.count(k) > 1), None)
     if repeated:

@@ -33,10 +33,10 @@ from . import active
 def check_figure(traces, path, title: str | None = None) -> None:
     """Refuse, before drawing, what a figure cannot show: more than MAX_FIGURE_SERIES curves, a title
     past MAX_LABEL_CHARS, or a path this command read as input."""
-    from ..limits import MAX_FIGURE_SERIES, check_count, check_text
+    from ..limits import check_figure_series, check_text
     from ..output import check_not_input
 
-    check_count(sum(t.groups for t in traces), MAX_FIGURE_SERIES, "curves", "the figure")
+    check_figure_series(sum(t.groups for t in traces))
     if title is not None:
         check_text(title, "title", field="title")
     check_not_input(path)

@@ -46,7 +46,7 @@ def table(
     traces = to_common_unit(traces, unit)
     first, total = step_span(traces)
     rows = pick_rows(total, every=every, at=at_rows, first=first)
-    check_table(len(rows), 1 + sum(t.groups for t in traces) * (2 if momentum else 1))
+    check_table(len(rows), sum(t.groups for t in traces) * (2 if momentum else 1))
     with progress_bar("writing") as report:
         lines = table_lines(traces, fmt, rows, digits, progress=report, momentum=momentum)
         if output == "-":
