@@ -40,11 +40,14 @@ class Outcome:
         return f"exit {self.code} after {self.seconds:.1f}s\nstdout: {self.out[:300]!r}\nstderr: {self.err[-1500:]}"
 
 
-def limits(memory_mb: int = MEMORY_MB, cpu_seconds: int = CPU_SECONDS):
-    """A ``preexec_fn`` capping the child's address space and CPU time."""
+def limits(memory_mb: int = MEMORY_MB, cpu_seconds: int = CPU_SECONDS, closed: tuple[int, ...] = ()):
+    """A ``preexec_fn`` capping the child's address space and CPU time, and closing the descriptors
+    ``closed`` (``>&-`` is ``closed=(1,)``)."""
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+        for fd in closed:
+            os.close(fd)
     return apply
 
 
@@ -59,12 +62,13 @@ def command(*args) -> list[str]:
 
 
 def run_limited(args, cwd, *, memory_mb: int = MEMORY_MB, cpu_seconds: int = CPU_SECONDS, timeout: float = TIMEOUT,
-                env: dict | None = None, **popen) -> Outcome:
-    """``lrviz ARGS`` in ``cwd`` under the limits; ``popen`` may redirect the streams (``stdout=...``)."""
+                env: dict | None = None, closed: tuple[int, ...] = (), **popen) -> Outcome:
+    """``lrviz ARGS`` in ``cwd`` under the limits; ``popen`` may redirect the streams (``stdout=...``),
+    ``closed`` close descriptors in the child (see :func:`limits`)."""
     popen = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "stdin": subprocess.DEVNULL, **popen}
     start = time.monotonic()
-    process = subprocess.Popen(command(*args), cwd=cwd, env=env or environment(), preexec_fn=limits(memory_mb, cpu_seconds),
-                               **popen)
+    process = subprocess.Popen(command(*args), cwd=cwd, env=env or environment(),
+                               preexec_fn=limits(memory_mb, cpu_seconds, closed), **popen)
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

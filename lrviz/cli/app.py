@@ -76,18 +76,6 @@ class LrvizGroup(TyperGroup):
             skip_pydantic(command.get_params(ctx))
         return name, command, rest
 
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except BrokenPipeError:
-            streams.reader_gone()
-            return 0
-        except SystemExit as exc:  # rich's answer to a broken pipe is exit 1: the reader went, as above
-            if isinstance(exc.__context__, BrokenPipeError):
-                streams.reader_gone()
-                return 0
-            raise
-
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         from ..limits import command_budget
         from ..output import Terminated, inputs_kept, signals_unwind
@@ -109,6 +97,11 @@ class LrvizGroup(TyperGroup):
             fail(message, exc.exit_code)
         except typer.Abort:
             fail("aborted", 1)
+        except SystemExit as exc:  # click's and rich's answer to a broken pipe is exit 1: the reader went
+            if not isinstance(exc.__context__, BrokenPipeError):
+                raise
+            streams.reader_gone()
+            sys.exit(0)
         except Terminated as exc:  # unwound: temporary files are gone; end as the signal asked
             sys.exit(128 + exc.signum)
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - one line, not a traceback
