@@ -80,9 +80,11 @@ def run_limited(args, cwd, *, memory_mb: int = MEMORY_MB, cpu_seconds: int = CPU
 
 
 def run_all(cases: dict, cwd, workers: int = 3, **options) -> dict:
-    """Run many ``{id: args}`` cases at once (they are independent processes); ``{id: Outcome}``."""
+    """Run many ``{id: args}`` cases at once (they are independent processes); ``{id: Outcome}``.
+    A case may be ``(args, options)`` to run with options of its own (e.g. ``env``)."""
+    cases = {key: case if isinstance(case, tuple) else (case, {}) for key, case in cases.items()}
     with ThreadPoolExecutor(workers) as pool:
-        futures = {key: pool.submit(run_limited, args, cwd, **options) for key, args in cases.items()}
+        futures = {key: pool.submit(run_limited, args, cwd, **{**options, **own}) for key, (args, own) in cases.items()}
     return {key: future.result() for key, future in futures.items()}
 
 
