@@ -58,13 +58,25 @@ def make_optimizer(spec: ScheduleSpec):
         for key in ("lr", "initial_lr"):
             if key in group:
                 group[key] = positive_number(group[key], f"param_groups[{i}].{key}")
+        _refuse_non_finite(group, f"param_groups[{i}].")
         groups.append({"params": [torch.zeros(1, requires_grad=True)], **group})
+    _refuse_non_finite(spec.optimizer_args, "optimizer.")
     try:
         return dummy_optimizer_class(OPTIMIZERS[name])(groups, lr=spec.lr, **spec.optimizer_args)
     except REFUSALS as exc:
         if not raised_outside_lrviz(exc):
             raise
         raise LrvizError(f"optimizer {OPTIMIZERS[name]}: {exc}") from None
+
+
+def _refuse_non_finite(values: dict, where: str) -> None:
+    """torch takes ``momentum: .nan`` or ``weight_decay: .inf`` without a word; no optimizer can use them."""
+    import math
+
+    for key, value in values.items():
+        numbers = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(v, float) and not math.isfinite(v) for v in numbers):
+            raise LrvizError(f"{where}{key} must be finite, got {value!r}")
 
 
 def convert_args(loaded: Loaded, args: dict[str, Any], optimizer) -> dict[str, Any]:
