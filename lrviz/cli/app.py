@@ -47,7 +47,7 @@ def fail(message: str, code: int = 2):
 
 def internal_error(exc: BaseException):
     """An exception lrviz did not expect: one line and exit 1; the traceback with ``LRVIZ_TRACEBACK=1``."""
-    if os.environ.get("LRVIZ_TRACEBACK"):
+    if os.environ.get("LRVIZ_TRACEBACK") and sys.stderr is not None:
         import traceback
 
         traceback.print_exception(exc, file=sys.stderr)
@@ -104,7 +104,7 @@ class LrvizGroup(TyperGroup):
             sys.exit(0)
         except Terminated as exc:  # unwound: temporary files are gone; end as the signal asked
             sys.exit(128 + exc.signum)
-        except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - one line, not a traceback
+        except Exception as exc:  # noqa: BLE001 - a bug, RecursionError, MemoryError: one line, not a traceback
             internal_error(exc)
         if standalone_mode:
             sys.exit(rv if isinstance(rv, int) else 0)
