@@ -183,6 +183,17 @@ def stepping(steps: int, rounds: int) -> None:
            f"{per['tutorial'] / per['lrviz']:.1f}x slower (goal >= 5x)", per["tutorial"] >= 5 * per["lrviz"])
 
 
+def tweaking() -> None:
+    """A notebook's tweak-and-look: re-simulating a changed 1000-step spec (benchmarks/tweak.py)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from tweak import tweak_and_look
+
+    print("\nTweak and look (in process; peer: a bare torch loop of the same 1000-step schedule)")
+    result = tweak_and_look()
+    report("re-simulating a changed 1000-step spec", f"{result.lrviz_ms:.1f} ms = {result.ratio:.2f}x the bare loop "
+           f"({result.bare_ms:.1f} ms; goal <= 1.5x, a few ms)", result.ratio <= 1.5)
+
+
 def memory(steps: int, cwd: Path) -> None:
     """Peak traced memory of simulating, drawing and tabulating ``steps`` steps, in process."""
     import tracemalloc
@@ -229,6 +240,22 @@ def big_runs(env: dict, cwd: Path, rounds: int, table_rows: int) -> None:
            f"{'silent' if not err else repr(err[:60])} off a terminal", not err)
 
 
+def audit(env: dict, cwd: Path, rounds: int, points: int = 1_000_000) -> None:
+    """``lrviz audit`` of a log of ``points`` per-step cosine rows against ``lrviz table`` writing those rows."""
+    print(f"\nAuditing a {points:,}-point log (whole process; peer: lrviz table of the same rows)")
+    schedule = ["cosine", "--T_max", str(points), "--steps", str(points)]
+    code = run([*LRVIZ, "table", *schedule, "-o", "log.csv"], env, cwd)[3]
+    if code:
+        sys.exit(f"lrviz table -o log.csv: exit {code}")
+    commands = {"table": [*LRVIZ, "table", *schedule, "-o", "-"],
+                "audit": [*LRVIZ, "audit", "log.csv", f"cosine:T_max={points}"]}
+    times = medians(commands, rounds, env, cwd)
+    ratio = times["audit"] / times["table"]
+    # both simulate the rows; audit reads them as text where table writes them
+    report(f"lrviz audit of a {points:,}-point CSV", f"{times['audit']:.2f} s = {ratio:.2f}x lrviz table of its rows "
+                                                     f"({times['table']:.2f} s; goal <= 2x)", ratio <= 2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds, a 2 M-row table instead of 10 M")
@@ -245,8 +272,10 @@ def main() -> None:
         tricks(env, cwd, rounds)
         plot(env, cwd, rounds)
         stepping(100_000, rounds)
+        tweaking()
         memory(1_000_000, cwd)
         big_runs(env, cwd, max(2, rounds // 3), 2_000_000 if args.quick else 10_000_000)
+        audit(env, cwd, max(2, rounds // 3))
     missed = [target for target, _, met in RESULTS if not met]
     print(f"\n{len(RESULTS) - len(missed)} of {len(RESULTS)} targets met" + (f"; not met: {', '.join(missed)}" if missed else ""))
     sys.exit(1 if missed else 0)

@@ -50,9 +50,16 @@ class _Imports:
 
 def python_code(spec: ScheduleSpec) -> str:
     """The snippet for ``spec`` (see the module doc); an LrvizError where plain torch cannot say it."""
+    from .plan.run import with_spec_warmup
     from .simulation.build import OPTIMIZERS, make_optimizer
     from .simulation.record import simulate_spec
 
+    if spec.training is not None:
+        raise LrvizError("lrviz code writes a plain training loop; a training plan's runner steps the scheduler "
+                         "itself: leave the plan out", field="runner")
+    if spec.interval == "fraction":
+        raise LrvizError("lrviz code does not write interval fraction's loop yet", field="interval")
+    spec = with_spec_warmup(spec)
     trace = simulate_spec(spec)  # validates everything, and gives the rows, metrics and first step
     stepped_by_timm = _loaded(spec.scheduler).drive is not None
     imports = _Imports()

@@ -80,6 +80,45 @@ def live_entries(source: str | None = None) -> list[LiveEntry]:
             for live in s.module().schedulers().values()]
 
 
+@pytest.fixture(scope="session")
+def reallog_runs(tmp_path_factory):
+    """The framework runs of tests/reallogs.py (about 20 s), started once a session in child processes
+    for every framework installed: ``(root, {kind: process})``; ``reallogs.logs_of`` waits for one."""
+    import reallogs
+
+    root = tmp_path_factory.mktemp("reallogs")
+    started = reallogs.start_frameworks(root, reallogs.installed_frameworks())
+    yield root, started
+    for process in started.values():
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+@pytest.fixture(scope="session")
+def hf_logs(reallog_runs):
+    """The directory of the Hugging Face Trainer's scenarios (tests/reallogs.py), once written."""
+    import reallogs
+
+    return reallogs.logs_of(reallog_runs, "hf")
+
+
+@pytest.fixture(scope="session")
+def accelerate_logs(reallog_runs):
+    """The directory of the 2-process accelerate scenarios (tests/reallogs.py), once written."""
+    import reallogs
+
+    return reallogs.logs_of(reallog_runs, "accelerate")
+
+
+@pytest.fixture(scope="session")
+def lightning_logs(reallog_runs):
+    """The directory of the Lightning scenarios (tests/reallogs.py), once written."""
+    import reallogs
+
+    return reallogs.logs_of(reallog_runs, "lightning")
+
+
 @pytest.fixture
 def cli():
     """Invoke the lrviz CLI in-process; returns (exit_code, stdout, stderr)."""

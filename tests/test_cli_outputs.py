@@ -87,7 +87,7 @@ def test_table_latex_booktabs_every_k(cli):
     code, stdout, _ = cli("table", *STEP_FLAGS, "--format", "latex", "--every", 10)
     values = expected_step_values()
     assert code == 0
-    body = "".join(f"{t} & {float(values[t])!r} \\\\\n" for t in (0, 10, 20))
+    body = "".join(f"{t} & {float(values[t])!r} \\\\\n" for t in (0, 10, 20, 29))  # and the last row
     assert stdout == "\\begin{tabular}{rr}\n\\toprule\nstep & lr \\\\\n\\midrule\n" + body + "\\bottomrule\n\\end{tabular}\n"
 
 

@@ -20,6 +20,7 @@ import yaml
 
 from conftest import with_peers
 from lrviz.codegen import python_code
+from lrviz.errors import LrvizError
 from lrviz.spec import load_yaml_specs
 from lrviz.trace.units import in_unit
 
@@ -76,6 +77,12 @@ def column_lists(stdout: str) -> list[list[float]]:
 @pytest.mark.parametrize("config", with_peers(CONFIGS, lambda p: p.read_text()), ids=lambda p: p.stem)
 def test_every_config_snippet_gives_the_table(cli, config):
     specs = load_yaml_specs(config)
+    if any(s.training for s in specs):  # a training run: its runner, not a plain loop, steps the scheduler
+        code, out, err = cli("code", config, "--label", specs[0].label, *["--label", "x"] * (len(specs) - 1))
+        assert code == 2 and ("lrviz code writes a plain training loop" in err or "writes one schedule" in err)
+        with pytest.raises(LrvizError, match="lrviz code writes a plain training loop; a training plan's runner"):
+            python_code(specs[0])
+        return
     code_args, table_args = [], []
     per_epoch = [s for s in specs if s.interval == "epoch" and not s.scheduler.type.startswith("timm:")]
     if per_epoch:  # a torch snippet stepped per epoch records every iteration: the table per step, first epochs only

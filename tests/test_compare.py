@@ -84,7 +84,8 @@ def test_overlay_layout_has_a_legend_and_distinct_colour_and_style():
     (ax,) = fig.axes
     lines = ax.get_lines()
     assert [line.get_label() for line in lines] == [t.label for t in traces]
-    assert [text.get_text() for text in ax.get_legend().get_texts()] == [t.label for t in traces]
+    assert ax.get_legend() is None  # eight curves: the legend goes below the axes
+    assert [text.get_text() for text in fig.legends[0].get_texts()] == [t.label for t in traces]
     assert [line.get_color() for line in lines] == [PALETTE[i % len(PALETTE)] for i in range(8)]
     assert lines[0].get_linestyle() == "-" and lines[1].get_linestyle() == "--"  # dashed: told apart without colour
     styles = [curve_style(i) for i in range(len(PALETTE) * len(LINESTYLES))]

@@ -100,7 +100,7 @@ def test_simulating_imports_no_torch_dynamo():
     and timm scheduler. (transformers imports it itself.)"""
     names = [name for name in EXAMPLES if not name.startswith("hf:")]
     code = (
-        "import sys, lrviz\n"
+        "import sys, lrviz, lrviz.spec\n"
         f"for spec in {[EXAMPLES[n] for n in names]!r}:\n"
         "    for optimizer in ('sgd', 'adam', 'adamw'):\n"
         "        lrviz.simulate(lrviz.spec.specs_from_tokens([spec])[0].with_overrides(optimizer=optimizer))\n"

@@ -12,7 +12,6 @@ import pytest
 import torch
 from torch.optim import lr_scheduler as S
 
-import lrviz
 
 
 def fraction_loop(make, per_epoch: int, steps: int, lrs=(0.05, 0.5)) -> np.ndarray:
@@ -33,7 +32,9 @@ def fraction_loop(make, per_epoch: int, steps: int, lrs=(0.05, 0.5)) -> np.ndarr
 
 
 def groups_spec(spec: str, **options):
-    specs = lrviz.api.load_specs(spec, **options)
+    from lrviz.api import load_specs
+
+    specs = load_specs(spec, **options)
     return specs[0].with_overrides(param_groups=[{"lr": 0.05}, {"lr": 0.5}])
 
 

@@ -19,15 +19,6 @@ from lrviz.gallery import build_gallery, config_files
 ROOT = Path(__file__).resolve().parents[1]
 SGD_M = {"momentum": 0.9}
 ADAMW = torch.optim.AdamW
-#: configs added before their gallery images were drawn (the figure layout was being changed): remove each
-#: name once `lrviz gallery` has made its picture; the xfail is strict, so a drawn picture fails here until then
-IMAGES_PENDING = {
-    "bert-linear", "deit-warmup-cosine", "densenet-cifar", "fastai-fine-tune", "fastai-one-cycle", "llama2-cosine",
-    "timm-rsb-a2", "timm-rsb-a3-updates", "transformer-inverse-sqrt", "vit-b16-torchvision", "wrn-cifar",
-    "wsd-branches",
-}
-
-
 class Ref(NamedTuple):
     """One schedule of a config, written out in plain torch: ``torch_loop`` runs it."""
 
@@ -162,6 +153,20 @@ def hf_every(function: str, lr: float, every: int, rows: int, **kwargs) -> list[
     return lrs
 
 
+def stepped_k_times(make, k: int, rows: int, lr: float = 0.1) -> list[float]:
+    """accelerate's AcceleratedScheduler on k processes: k scheduler.step() calls after each optimizer step."""
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=lr)
+    scheduler, lrs = make(optimizer), []
+    for _ in range(rows):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        param.grad = torch.ones_like(param)
+        optimizer.step()
+        for _ in range(k):
+            scheduler.step()
+    return lrs
+
+
 RSB_A3 = {"sched": "cosine", "num_epochs": 100, "min_lr": 1e-6, "warmup_lr": 1e-4, "warmup_epochs": 5}
 # config name -> a function giving [list of expected lrs], one per schedule, from timm or transformers itself
 LIBRARY_REFERENCE = {
@@ -182,6 +187,12 @@ LIBRARY_REFERENCE = {
                                        num_warmup_steps=2000, num_training_steps=500_000, min_lr_rate=0.1)],
     "bert-linear": lambda: [hf_every("get_linear_schedule_with_warmup", 1e-4, 200, 5000,
                                      num_warmup_steps=10_000, num_training_steps=1_000_000)],
+    # 128,000 samples / 16 / 8 processes: 1000 optimizer steps, 8 scheduler steps each
+    "run-accelerate-restarts": lambda: [stepped_k_times(lambda o: S.CosineAnnealingLR(o, T_max=t_max), 8, 1000)
+                                        for t_max in (1000, 8000)],
+    # 320,000 samples / 32 / accumulation 4: 2500 optimizer steps, one scheduler step each
+    "run-accumulation": lambda: [stepped_k_times(lambda o: hf("get_linear_schedule_with_warmup")(
+        o, num_warmup_steps=warmup, num_training_steps=total), 1, 2500) for warmup, total in ((500, 10000), (125, 2500))],
 }
 
 
@@ -231,21 +242,66 @@ def test_config_has_name_description_source_and_index_entry(name):
     assert f"lrviz plot configs/{name}.yaml -o gallery/{name}.png" in index
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(
-    name in IMAGES_PENDING, reason="its gallery image is still to be drawn", strict=True)) for name in CONFIGS])
+@pytest.mark.parametrize("name", CONFIGS)
 def test_config_has_a_gallery_image(name):
     assert (ROOT / "gallery" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
 
 
 @needs_peers("".join(map(config_text, CONFIGS)))
 def test_regenerated_gallery_data_and_index_match_what_is_committed(tmp_path, monkeypatch):
-    monkeypatch.chdir(ROOT)
-    build_gallery("configs", tmp_path)
+    (tmp_path / "configs").symlink_to(ROOT / "configs")
+    monkeypatch.chdir(tmp_path)
+    build_gallery("configs", "gallery")
+    made = tmp_path / "gallery"
     committed = sorted(p.name for p in (ROOT / "gallery" / "data").iterdir())
-    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == committed
+    assert sorted(p.name for p in (made / "data").iterdir()) == committed
     for name in committed:
-        assert (tmp_path / "data" / name).read_bytes() == (ROOT / "gallery" / "data" / name).read_bytes(), name
-    assert (tmp_path / "README.md").read_text() == (ROOT / "gallery" / "README.md").read_text()
+        assert (made / "data" / name).read_bytes() == (ROOT / "gallery" / "data" / name).read_bytes(), name
+    assert (made / "README.md").read_text() == (ROOT / "gallery" / "README.md").read_text()
+
+
+def small_configs(where: Path, **extra: str) -> Path:
+    where.mkdir()
+    (where / "a.yaml").write_text("name: a\ndescription: first\nscheduler: {type: cosine, T_max: 5}\nsteps: 6\n")
+    (where / "c.yaml").write_text("name: c\ndescription: last\nscheduler: {type: exp, gamma: 0.5}\nsteps: 6\n")
+    for name, text in extra.items():
+        (where / name).write_text(text)
+    return where
+
+
+def test_the_index_is_right_for_the_directory_it_is_in(tmp_path, monkeypatch):
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    small_configs(tmp_path / "my-configs")
+    build_gallery("my-configs", "out/pics")
+    index = (tmp_path / "out" / "pics" / "README.md").read_text()
+    assert "[`my-configs/`](../../my-configs) by `lrviz gallery --configs my-configs --out out/pics`" in index
+    assert re.findall(r"^lrviz plot .*$", index, re.M) == ["lrviz plot my-configs/a.yaml -o out/pics/a.png",
+                                                           "lrviz plot my-configs/c.yaml -o out/pics/c.png"]
+    for link in re.findall(r"\]\(([^)]+)\)", index):  # every link resolves from the index's own directory
+        assert (tmp_path / "out" / "pics" / link).exists(), link
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["pics"]  # nothing left beside it
+
+
+def test_a_config_failing_midway_leaves_the_gallery_as_it_was(tmp_path):
+    configs = small_configs(tmp_path / "configs")
+    build_gallery(configs, tmp_path / "gallery")
+    before = {p: p.read_bytes() for p in sorted((tmp_path / "gallery").rglob("*")) if p.is_file()}
+    (configs / "a.yaml").write_text("name: a\ndescription: changed\nscheduler: {type: cosine, T_max: 9}\nsteps: 6\n")
+    (configs / "b.yaml").write_text("name: b\ndescription: broken\nscheduler: {type: cosine, T_max: x}\n")
+    with pytest.raises(lrviz.LrvizError, match="T_max must be an integer"):
+        build_gallery(configs, tmp_path / "gallery")
+    after = {p: p.read_bytes() for p in sorted((tmp_path / "gallery").rglob("*")) if p.is_file()}
+    assert after == before  # a.png not redrawn with T_max 9, the index not rewritten
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["configs", "gallery"]  # no half-built gallery aside
+
+
+def test_two_configs_with_one_name_are_refused(tmp_path):
+    configs = small_configs(tmp_path / "configs", **{"a.yml": "scheduler: {type: cosine, T_max: 5}\n"})
+    with pytest.raises(lrviz.LrvizError, match=r"'.*a.yaml' and '.*a.yml' would both be drawn as a.png: rename one"):
+        build_gallery(configs, tmp_path / "gallery")
+    assert not (tmp_path / "gallery").exists()
 
 
 def test_gallery_images_are_deterministic(tmp_path):

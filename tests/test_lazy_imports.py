@@ -119,3 +119,32 @@ def test_plain_values_coerce_as_typer_does(param, value):
     ours = param._runtime_param
     assert isinstance(ours, PlainValues)
     assert outcome(ours) == outcome(build_runtime_param(param.type_descriptor))
+
+
+def test_a_nul_byte_in_a_path_gets_typers_own_message():
+    """Found by hypothesis: a path with a NUL byte must fail as typer fails it (BadParameter), not with a ValueError."""
+    from unittest.mock import patch
+
+    import lrviz.startup
+
+    param = next(p for p in PARAMS if p.name == "output" and "--output" in p.opts and p.type_descriptor.annotation
+                 is not str)
+    with patch.object(lrviz.startup, "_cli", True):
+        skip_pydantic([param])
+
+    def outcome(runtime):
+        try:
+            return runtime.coerce("a\x00b", param=param, ctx=None)
+        except Exception as exc:  # noqa: BLE001 - the message is the outcome
+            return type(exc).__name__, str(exc)
+
+    assert outcome(param._runtime_param) == outcome(build_runtime_param(param.type_descriptor)) == \
+        ("BadParameter", "Value error, embedded null byte")
+
+
+def test_every_public_name_of_lrviz_loads():
+    import lrviz
+
+    assert set(lrviz.__all__) == {"LrvizError", *lrviz._LAZY}
+    for name in lrviz.__all__:
+        assert getattr(lrviz, name).__name__ == name

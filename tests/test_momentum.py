@@ -73,6 +73,11 @@ def test_plot_momentum_in_the_terminal(cli):
     summary = " ".join(lines[start:])
     assert f"min {expected.min():.4g} @ {expected.argmin()}" in summary
     assert f"max {expected.max():.4g} @ {expected.argmax()}" in summary
+    assert "area" not in summary and "warmup" not in summary  # nothing that means nothing for momentum
+    ticks = [line.split("┤")[0].strip() for line in lines[start:] if "┤" in line]
+    assert (ticks[0], ticks[-1]) == (f"{expected.max():.4g}", f"{expected.min():.4g}")  # its own range, not from 0
+    rows = [line.split("┤")[1] for line in lines[start:] if "┤" in line]
+    assert rows[-1].count("█") > len(rows[-1]) // 2  # the cycle fills the chart: most columns reach the bottom row
 
 
 def test_plot_momentum_png(cli, tmp_path):

@@ -83,11 +83,30 @@ def test_plot_cells_show_figures(executed):
 
 
 def test_the_comparison_shows_one_column_of_statistics_per_schedule(executed):
-    (data,) = outputs(executed, "from lrviz.render.jupyter import Comparison")
+    (data,) = outputs(executed, "gammas = lrviz.compare(")
     for gamma in (0.1, 0.5, 0.9):
         truth = torch_loop(lr_scheduler.StepLR, {"step_size": 10, "gamma": gamma}, 100)[0]
         assert f"<th>step:step_size=10 gamma={gamma}</th>" in data["text/html"]
         assert f"<td>{float(truth.min())!r} @ {int(truth.argmin())}</td>" in data["text/html"]
+
+
+def test_python_objects_give_what_torch_gives_them(executed):
+    """The dict spec with a Python ``lr_lambda`` and the StepLR factory, behind the warmup of 5 steps
+    (torchvision's recipe), equal the same schedulers built by hand."""
+    import bisect
+
+    def warmed(make):
+        return lambda optimizer: lr_scheduler.SequentialLR(optimizer, [
+            lr_scheduler.LinearLR(optimizer, start_factor=0.01, total_iters=5), make(optimizer)], milestones=[5])
+
+    boundaries, factors = [20, 40], [1.0, 0.3, 0.1]
+    piecewise = torch_loop(warmed(lambda o: lr_scheduler.LambdaLR(
+        o, lambda epoch: factors[bisect.bisect_right(boundaries, epoch)])), {}, 60)[0]
+    step = torch_loop(warmed(lambda o: lr_scheduler.StepLR(o, step_size=10, gamma=0.5)), {}, 60)[0]
+    (listed,) = outputs(executed, "import bisect")
+    assert ast.literal_eval(listed["text/plain"]) == [piecewise[[0, 5, 25, 45]].tolist(), step[[0, 5, 25, 45]].tolist()]
+    (figure,) = outputs(executed, 'mine.plot(layout="overlay")')
+    assert png_of(figure).size[0] > 400
 
 
 def test_the_html_exports_hold_the_torch_values(executed):

@@ -37,7 +37,8 @@ def test_readme_starts_with_install_and_test_commands():
 
 
 def test_ci_runs_exactly_the_readmes_two_commands(tmp_path):
-    """.ci/run reads the two lines from the README and runs them, nothing else (checked with a stand-in bash)."""
+    """.ci/run runs the README's two lines and nothing else (checked with a stand-in bash), and refuses to run
+    when they differ from its own."""
     import subprocess
 
     shutil.copytree(ROOT / ".ci", tmp_path / ".ci")
@@ -47,11 +48,18 @@ def test_ci_runs_exactly_the_readmes_two_commands(tmp_path):
     fake.mkdir()
     (fake / "bash").write_text(f'#!/bin/sh\nprintf "%s\\n" "$4" >> {log}\n')
     (fake / "bash").chmod(0o755)
+    for tool in ("chromium", "apt-get"):  # the browser is there (else: a stand-in apt-get that installs nothing)
+        (fake / tool).write_text("#!/bin/sh\nexit 0\n")
+        (fake / tool).chmod(0o755)
     run = subprocess.run(["/bin/bash", str(tmp_path / ".ci" / "run")], capture_output=True, text=True,
                          env={"PATH": f"{fake}:/usr/bin:/bin"})
     assert run.returncode == 0, run.stderr
     first_block = re.search(r"```bash\n(.*?)```", README, flags=re.S).group(1).strip().splitlines()
     assert log.read_text().splitlines() == first_block
+    (tmp_path / "README.md").write_text(README.replace("lrviz plot cosine --T_max 20", "lrviz plot step", 1))
+    drifted = subprocess.run(["/bin/bash", str(tmp_path / ".ci" / "run")], capture_output=True, text=True,
+                             env={"PATH": f"{fake}:/usr/bin:/bin"})
+    assert drifted.returncode == 1 and "differ from .ci/run's" in drifted.stderr
 
 
 def test_readme_shows_many_commands():

@@ -27,7 +27,7 @@ def expected_stats(values: np.ndarray) -> dict:
     return {
         "first": values[0], "min": np.min(values), "min_step": int(np.argmin(values)),
         "max": np.max(values), "max_step": int(np.argmax(values)), "last": values[-1],
-        "warmup_end": rise_end(values.tolist()), "mean": np.mean(values), "area": np.sum(values),
+        "warmup_end": rise_end(values.tolist()) or None, "mean": np.mean(values), "area": np.sum(values),
         "steps": values.size,
     }
 

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from lrviz.render.table import ROWS_PER_PIECE, table_lines
+from lrviz.render.table import ROWS_PER_PIECE, pick_rows, table_lines
 from lrviz.trace import Trace
 
 ROWS = 2 * ROWS_PER_PIECE + 123
@@ -30,11 +30,12 @@ def expected_rows(traces, rows, show):
             for r in rows]
 
 
-@pytest.mark.parametrize("rows", [None, range(0, ROWS, 7), [ROWS - 1, 0, ROWS_PER_PIECE, ROWS_PER_PIECE - 1, 5]])
+@pytest.mark.parametrize("rows", [None, range(0, ROWS, 7), [ROWS - 1, 0, ROWS_PER_PIECE, ROWS_PER_PIECE - 1, 5],
+                                  pick_rows(ROWS, every=7)], ids=["all", "range", "list", "every-7-and-last"])
 @pytest.mark.parametrize("digits", [None, 3])
 def test_csv_md_latex_rows_equal_the_row_by_row_table(traces, rows, digits):
     show = repr if digits is None else (lambda v: format(v, f".{digits}g"))
-    picked = range(ROWS) if rows is None else rows
+    picked = range(ROWS) if rows is None else list(rows)
     cells = [[c or "" for c in row] for row in expected_rows(traces, picked, show)]
     csv = "".join(table_lines(traces, "csv", rows, digits)).splitlines()[1:]
     md = "".join(table_lines(traces, "md", rows, digits)).splitlines()[2:]

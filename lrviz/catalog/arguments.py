@@ -9,6 +9,7 @@ from ..errors import LrvizError
 from ..literals import split_top_level
 from ..notices import warn
 from ..spec import SchedulerSpec, parse_call, scheduler_from_yaml, suggest
+from ..spec.model import is_factory
 from .facts import Facts
 from .lookup import find
 
@@ -56,15 +57,25 @@ def _holds_specs(value) -> bool:
 
 
 def child_specs(value, many: bool, where: str):
-    """Nested schedulers as SchedulerSpecs: mappings from YAML, or inline ``name(key=value,...)`` text."""
+    """Nested schedulers as SchedulerSpecs: mappings from YAML, inline ``name(key=value,...)`` text, or
+    from Python callables taking the optimizer (lrviz.spec.factory); parsed from an untrusted file's
+    text, they are that file's (lrviz.usercode.Untrusted) too."""
+    from ..usercode import origin_of, untrusted
+
+    children = _child_specs(value, many, where)
+    origin = origin_of(value)
+    return children if origin is None else untrusted(children, origin)
+
+
+def _child_specs(value, many: bool, where: str):
     if isinstance(value, str):
         parts = [parse_call(part) for part in split_top_level(value)]
         return parts if many or len(parts) > 1 else parts[0]
     if isinstance(value, list):
-        return [child_specs(v, False, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [_child_specs(v, False, f"{where}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, SchedulerSpec):
         return value
-    if isinstance(value, dict):
+    if isinstance(value, dict) or is_factory(value):
         return scheduler_from_yaml(value, where)
     raise LrvizError(f"{where} must be a list of schedulers: mappings with a 'type', "
                      f"or inline text like [linear(start_factor=0.1,total_iters=5),cosine(T_max=95)]")

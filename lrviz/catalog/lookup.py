@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import LrvizError
+from ..spec.model import SchedulerFactory
 from ..spec.validate import suggest
 from .cache import source_facts
 from .facts import Facts
@@ -17,7 +18,12 @@ def all_facts() -> list[Facts]:
 
 def find(name: str) -> Facts:
     """The facts of the scheduler ``name`` means; a user's class (``file.py:MyLR``) is loaded to read
-    them. An LrvizError with "did you mean" when there is none, or naming the extra to install."""
+    them. An LrvizError with "did you mean" when there is none, or naming the extra to install.
+    A SchedulerFactory (a callable from Python) is torch's own class, or a custom scheduler."""
+    if isinstance(name, SchedulerFactory):
+        from .custom import SOURCE, live
+
+        return _torch_class(name.factory) or live(name).facts(SOURCE, location=name)
     namespace = namespace_of(name)
     if namespace:
         BY_NAME[namespace].module()  # not installed: say which extra installs it
@@ -28,7 +34,15 @@ def find(name: str) -> Facts:
         return torch_facts[found]
     from .custom import SOURCE, live
 
-    return live(name.strip()).facts(SOURCE, location=name.strip())
+    return live(name).facts(SOURCE, location=name.strip())
+
+
+def _torch_class(target) -> Facts | None:
+    """The facts of ``target`` when it is one of torch's scheduler classes, given as itself."""
+    location = f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', '')}"
+    if not isinstance(target, type) or not location.startswith("torch."):
+        return None
+    return next((facts for facts in source_facts("torch") if facts.location == location), None)
 
 
 def pick(name: str, known) -> Facts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..startup import enable_cli_tricks
 from .app import app
-from .commands import check, code, compare, explore, gallery, plan, plot, table  # noqa: F401 - importing registers them
+from .commands import audit, check, code, compare, explore, gallery, plan, plot, table  # noqa: F401 - importing registers them
 
 __all__ = ["app", "main"]
 

@@ -1,5 +1,6 @@
-"""The options commands share, declared once: the spec options (from lrviz.spec.SpecOptions, so
-the Python API takes the same ones) and the output options, and the wiring from them to the library.
+"""The spec options every SPEC command shares, declared once (from lrviz.spec.SpecOptions, so the
+Python API takes the same ones; the draw options are in draw_options.py), and the wiring from the
+command line to the library.
 
 A command taking SPECs is registered with :func:`spec_command`: it gets every spec option, in
 the same order and with the same help, and receives a :class:`SpecRequest` to load its specs from.
@@ -9,22 +10,20 @@ from __future__ import annotations
 
 import functools
 import inspect
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from ..errors import LrvizError
-from ..render.png import FIGURE_SUFFIXES, LAYOUTS
-from ..render.table import FORMATS
-from ..spec import UNITS, SpecOptions
+from ..spec import SpecOptions
 from .app import app
+from .console import progress_bar
+from .draw_options import DrawOptions, group_parameters
 
 #: scheduler arguments are not typer options: typer passes them through for lrviz to read
 SPEC_CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
-#: the narrowest terminal chart: the y labels take 12 columns
-MIN_WIDTH = 20
 SPEC_HELP = (
     "SPEC is an inline spec (cosine:T_max=20,eta_min=1e-5), a YAML file (configs/cosine.yaml), "
     "or a scheduler name followed by its own arguments (cosine --T_max 20, or --sched cosine --T_max 20)."
@@ -36,71 +35,9 @@ def examples(*commands: str, intro: str = SPEC_HELP) -> str:
     return "\n\n".join([intro, "Examples:", *commands])
 
 
-def choices(values) -> str:
-    return ", ".join(values)
-
-
-# ---------------------------------------------------------------- output options, shared by the commands drawing
-Output = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", metavar="FILE", help=f"Image file: {choices(FIGURE_SUFFIXES)} (default lrviz-<label>.png).", show_default=False)]
-Terminal = Annotated[bool, typer.Option("--terminal", "-t", help="Draw in the terminal instead of a file (unless -o is given too).")]
-Log = Annotated[bool, typer.Option("--log", help="Log-scale y axis.")]
-Title = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Figure title (default: the schedule).", show_default=False)]
-Width = Annotated[Optional[int], typer.Option(min=MIN_WIDTH, metavar="COLUMNS", help="Terminal chart width in columns (default: the terminal's, else 80).", show_default=False)]
-Momentum = Annotated[bool, typer.Option("--momentum", help="Also show the momentum the optimizer holds (SGD momentum, Adam/AdamW betas[0]).")]
-Unit = Annotated[Optional[str], typer.Option(
-    "--unit", metavar="|".join(UNITS), help=f"Show rows per {' or per '.join(UNITS)} (default: the schedule's own interval).", show_default=False)]
-Layout = Annotated[str, typer.Option(metavar="|".join(LAYOUTS), help="overlay: one axis with a legend; side: a panel each, same axes.")]
-TableFormat = Annotated[str, typer.Option("--format", "-f", metavar="|".join(FORMATS), help="The table format (latex: booktabs).")]
-
-
-def ascii_when_needed(ascii: bool) -> bool:
-    """``--ascii``, or on by itself when stdout cannot encode the chart's Unicode (``PYTHONIOENCODING=ascii``)."""
-    import sys
-
-    try:
-        "█┤·".encode(getattr(sys.stdout, "encoding", None) or "utf-8")
-    except (UnicodeEncodeError, LookupError):
-        return True
-    return ascii
-
-
-Ascii = Annotated[bool, typer.Option("--ascii", callback=ascii_when_needed, help="Draw terminal charts in plain ASCII, for terminals without Unicode blocks (automatic when the output encoding has none).")]
-
-
-def cli_field(annotation, default=None):
-    """A field of an options group, with the typer annotation that makes it a flag."""
-    return field(default=default, metadata={"annotation": annotation})
-
-
-@dataclass(frozen=True)
-class DrawOptions:
-    """The options of every command that draws schedules (plot, compare): where, and how."""
-
-    output: Optional[Path] = cli_field(Output)
-    terminal: bool = cli_field(Terminal, False)
-    log: bool = cli_field(Log, False)
-    title: Optional[str] = cli_field(Title)
-    width: Optional[int] = cli_field(Width)
-    ascii: bool = cli_field(Ascii, False)
-    momentum: bool = cli_field(Momentum, False)
-    unit: Optional[str] = cli_field(Unit)
-
-    @property
-    def drawing(self) -> bool:
-        """Is a figure file made: with -o, or when the terminal is not asked for instead?"""
-        return self.output is not None or not self.terminal
-
-
-def group_parameters(group) -> list[inspect.Parameter]:
-    """The typer parameters of an options group's fields."""
-    return [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.metadata["annotation"])
-            for f in fields(group)]
-
-
 # ---------------------------------------------------------------- spec options, shared by every SPEC command
-def _flag(field) -> str:
-    return "--" + field.name.replace("_", "-")
+def _flag(option) -> str:
+    return "--" + option.name.replace("_", "-")
 
 
 def spec_parameters() -> list[inspect.Parameter]:
@@ -138,18 +75,21 @@ class SpecRequest:
         from ..spec import apply_options, specs_from_tokens
 
         refuse_misspelt_options(self.ctx, self.sched)
-        specs = specs_from_tokens(list(self.ctx.args), sched=self.sched, sets=list(self.options.set))
+        specs = specs_from_tokens(list(self.ctx.args), sched=self.sched, sets=list(self.options.set),
+                                  trust_code=bool(self.options.trust_code))
         refuse_ambiguous_arguments(self.ctx, specs)
         return apply_options(specs, self.options)
 
 
-def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]", epilog: str = "", draws: bool = False):
+def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]", epilog: str = "", draws: bool = False,
+                 leading: tuple[str, ...] = ()):
     """Register a command taking SPECs: the spec options are put first in its signature, and the
     function gets ``request: SpecRequest`` in their place (plus its own options); ``draws`` adds the
-    DrawOptions after them, given to the function as ``draw``."""
+    DrawOptions after them, given to the function as ``draw``; ``leading`` names the arguments that
+    come before the SPECs (``lrviz audit LOG SPEC``), each given to the function as text."""
     def register(func):
         own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in inspect.signature(func, eval_str=True).parameters.values()
-               if p.name not in ("request", "draw")]
+               if p.name not in ("request", "draw", *leading)]
         ctx = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
         params = [ctx, *spec_parameters(), *(group_parameters(DrawOptions) if draws else []), *own]
 
@@ -161,6 +101,8 @@ def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]",
             options = SpecOptions(**{k: tuple(v or ()) if k in repeated else v for k, v in shared.items()})
             if draws:
                 values["draw"] = DrawOptions(**{f.name: values.pop(f.name) for f in fields(DrawOptions)})
+            for argument in leading:
+                values[argument] = take_leading(ctx, argument)
             return func(request=SpecRequest(ctx, sched, options), **values)
 
         command.__signature__ = inspect.Signature(params)
@@ -169,6 +111,14 @@ def spec_command(name: str | None = None, *, metavar: str = "SPEC... [OPTIONS]",
         return app.command(name, context_settings=SPEC_CONTEXT, options_metavar=metavar, epilog=epilog)(command)
 
     return register
+
+
+def take_leading(ctx: typer.Context, name: str) -> str:
+    """The first token of the command line, taken off the SPEC tokens: the argument ``name`` before them."""
+    if not ctx.args or ctx.args[0].startswith("-"):
+        raise LrvizError(f"{name.upper()} is missing: it comes first, as in lrviz {ctx.command.name} "
+                         f"{ctx.command.options_metavar}")
+    return ctx.args.pop(0)
 
 
 def command_options(ctx: typer.Context) -> list[str]:
@@ -244,44 +194,6 @@ def say_notes(traces) -> None:
 
     for note in dict.fromkeys(note for trace in traces for note in trace.notes):
         warn(note)
-
-
-#: rows from which a run reports progress: about a second of stepping or formatting
-LONG_RUN = 500_000
-
-
-class progress_bar:
-    """``with progress_bar(what) as report``: ``report(done, total)`` draws a transient rich bar on
-    stderr once ``total`` reaches LONG_RUN rows; silent when stderr is not a terminal."""
-
-    def __init__(self, what: str):
-        self.what, self.bar, self.task, self.done = what, None, None, 0
-
-    def __enter__(self):
-        return self.report if console(stderr=True).is_terminal else None
-
-    def report(self, done: int, total: int) -> None:
-        if total < LONG_RUN:
-            return
-        if self.bar is None:
-            from rich.progress import Progress
-
-            self.bar = Progress(console=console(stderr=True), transient=True, auto_refresh=False)
-            self.bar.start()
-        if self.task is None or done < self.done:  # the next of several schedules
-            self.task = self.bar.add_task(self.what, total=total)
-        self.done = done
-        self.bar.update(self.task, completed=done, refresh=True)
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
-def console(stderr: bool = False):
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def default_figure_path(traces) -> Path:

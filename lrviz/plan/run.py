@@ -48,15 +48,31 @@ def _run_length(spec: ScheduleSpec) -> int:
     return spec.steps or load(find(spec.scheduler.type)).horizon(spec.scheduler.args) or DEFAULT_STEPS
 
 
+def with_spec_warmup(spec: ScheduleSpec) -> ScheduleSpec:
+    """``spec`` with its warmup (if any) put in front of its scheduler, for a run without a plan."""
+    if not spec.warmup:
+        return spec
+    steps = warmup_steps(spec.warmup, _run_length(spec))
+    return dataclasses.replace(spec, scheduler=with_warmup(spec.scheduler, steps, spec.warmup_start))
+
+
+def resumed_run(spec: ScheduleSpec, k: int) -> Trace:
+    """The run of ``spec`` resumed from ``state_dict()`` checkpoints saved after step ``k``
+    (lrviz.simulation.resume), its warmup included."""
+    from ..simulation.resume import resumed_trace
+
+    if spec.training is not None:
+        raise LrvizError("resume_at shows a schedule resumed in a plain loop; leave out the training plan",
+                         field="resume_at")
+    return resumed_trace(with_spec_warmup(spec), k)
+
+
 def simulate_run(spec: ScheduleSpec, progress: Callable[[int, int], None] | None = None) -> Trace:
     """Simulate ``spec`` as it will run: with its warmup, and its training plan when it has one."""
     from ..simulation.record import simulate_spec
 
     if spec.training is None:
-        if spec.warmup:
-            steps = warmup_steps(spec.warmup, _run_length(spec))
-            spec = dataclasses.replace(spec, scheduler=with_warmup(spec.scheduler, steps, spec.warmup_start))
-        return simulate_spec(spec, progress)
+        return simulate_spec(with_spec_warmup(spec), progress)
     from .derive import derive
     from .findings import findings
     from .simulate import simulate_plan

@@ -74,12 +74,13 @@ def plot(traces: Trace | Iterable[Trace], ax: Axes | None = None, **figure_optio
 
 def _draw_into(ax: Axes, traces: list[Trace], *, log: bool = False, title: str | None = None,
                unit: str | None = None, metrics: bool = False) -> Figure:
-    from .png import default_title, draw, draw_metrics
+    from .png import draw, draw_metrics
+    from .titles import figure_words
 
     draw(ax, traces, log=log, unit=unit)
     if metrics:
         draw_metrics(ax, traces, unit)
     elif sum(t.groups for t in traces) > 1:
         ax.legend(frameon=False)
-    ax.set_title(title or default_title(traces), fontsize=10)
+    ax.set_title("\n".join(figure_words(traces, title).titles), fontsize=10)
     return ax.figure

@@ -51,5 +51,17 @@ def print_description(out, facts) -> None:
     out.print()
     out.print(table if facts.args else "no arguments")
     out.print()
+    out.print(f"With --warmup N: {warmup_text(facts)}", markup=False)
+    out.print()
     out.print("Example:", style="bold")
     out.print(*_plain(f"  {example_command(facts)}"))
+
+
+def warmup_text(facts) -> str:
+    """What ``--warmup N`` builds around this scheduler (lrviz.plan.warmup)."""
+    if facts.source == "hf":
+        return "num_warmup_steps=N" if facts.arg("num_warmup_steps") else "not taken (no num_warmup_steps)"
+    if facts.source == "timm":
+        return "not taken: timm's schedulers have their own warmup_t and warmup_lr_init"
+    return (f"SequentialLR([LinearLR(start_factor=0.01, total_iters=N), {facts.name}(...)], milestones=[N]), "
+            f"torchvision's recipe (--warmup-start sets start_factor)")

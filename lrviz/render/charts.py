@@ -18,10 +18,10 @@ def chart_lines(traces: Sequence, width: int, *, log: bool = False, height: int 
 
     traces = to_common_unit(traces, unit)
     unit = traces[0].unit
-    series = [(one_line(series_name(t, g, resumed=True)), t.lrs[g]) for t in traces for g in range(t.groups)]
+    series = [(one_line(series_name(t, g)), t.lrs[g], t.start) for t in traces for g in range(t.groups)]
     lines = chart(series, width, height=height, log=log, ascii=ascii, unit=unit)
     if momentum:
-        held = [(one_line(f"{series_name(t, g, resumed=True)} · {t.momentum_name}"), t.held_momenta()[g])
+        held = [(one_line(f"{series_name(t, g)} · {t.momentum_name}"), t.held_momenta()[g], t.start)
                 for t in traces for g in range(t.groups)]
         lines += chart(held, width, height=max(3, height // 2), ascii=ascii, unit=unit, what="momentum")
     return lines

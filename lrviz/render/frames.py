@@ -25,7 +25,9 @@ def trace_to_dict(trace: Trace) -> dict[str, Any]:
     Keys: ``label``, ``title``, ``unit``, ``start`` (the first row's number), ``steps_per_epoch``,
     ``metrics`` (what ``scheduler.step()`` was fed, or None), the row numbers under the unit's name
     (``step`` or ``epoch``), and the columns ``lrviz table --momentum`` names: ``lr`` (``lr_g0``,
-    ``lr_g1``, ... for several param groups), then ``momentum`` or ``beta1`` when the optimizer has one.
+    ``lr_g1``, ... for several param groups), then ``momentum`` or ``beta1`` when the optimizer has one;
+    ``notes``: what to know to read the curve. A training run's trace (lrviz.plan.simulate.RunTrace) adds
+    ``warmup_end`` (its first optimizer step after warmup) and ``run_end`` (its last + 1).
     """
     from .table import column_names, table_series
 
@@ -33,7 +35,8 @@ def trace_to_dict(trace: Trace) -> dict[str, Any]:
     columns = dict(zip(column_names([trace], momentum), (s.tolist() for s in table_series([trace], momentum))))
     return {"label": trace.label, "title": trace.title, "unit": trace.unit, "start": trace.start,
             "steps_per_epoch": trace.steps_per_epoch,
-            "metrics": None if trace.metrics is None else trace.metrics.tolist(),
+            "metrics": None if trace.metrics is None else trace.metrics.tolist(), "notes": list(trace.notes),
+            **{key: getattr(trace, key) for key in ("warmup_end", "run_end") if hasattr(trace, key)},
             trace.unit: list(range(trace.start, trace.start + trace.steps)), **columns}
 
 

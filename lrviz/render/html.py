@@ -88,10 +88,9 @@ def _curve(trace, values, offset: int, span: float, name: str, what: str, steps:
 
 
 def _panels(traces: Sequence, layout: str) -> list[list]:
-    from .png import LAYOUTS
+    from .controls import check_layout
 
-    if layout not in LAYOUTS:
-        raise LrvizError(f"unknown layout '{layout}' (valid: {', '.join(LAYOUTS)})")
+    check_layout(layout)
     return [list(traces)] if layout == "overlay" else [[t] for t in traces]
 
 
@@ -117,9 +116,9 @@ def _add_metrics(fig, panel: Sequence, unit: str, row: int, column: int, owners:
 
 def _grid_cells(panels: list, per_row: int, metrics: bool, side: bool) -> tuple[int, int, list, list]:
     """Rows, columns, plotly subplot specs (None where a grid cell holds no panel) and titles."""
-    from .png import _grid
+    from .layout import grid_shape
 
-    rows, columns = _grid(len(panels))
+    rows, columns = grid_shape(len(panels))
     specs, titles = [], []
     for r in range(rows * per_row):
         lr_row = r % per_row == 0
@@ -137,7 +136,8 @@ def html_figure(traces: Sequence, *, log: bool = False, title: str | None = None
     ``layout="side"`` gives each trace its own panel, all sharing their x and y ranges.
     """
     from ..trace.units import axis_label, common_unit, row_span
-    from .png import curve_style, default_title, momentum_label, series_label
+    from .png import curve_style, momentum_label, series_label
+    from .titles import figure_words
 
     _, subplots = _plotly()
     unit = common_unit(traces, unit)
@@ -174,7 +174,8 @@ def html_figure(traces: Sequence, *, log: bool = False, title: str | None = None
             _add_metrics(fig, panel, unit, row, column, owners, owner_of)
     _share_y(fig, len(panels), columns, per_row, log)
     _titles(fig, panels, rows, columns, per_row, axis_label(unit, traces), momentum_label(traces), lr_axis)
-    heading = html.escape(title or default_title(traces)).replace("\n", "<br>")
+    words = figure_words(traces, title, side=side)
+    heading = "<br>".join(html.escape(text) for text in [*words.titles, words.subtitle] if text)
     sliders = _sweep_slider(traces, owners)
     fig.update_layout(
         title=dict(text=heading, font=dict(size=15), x=0.5, xanchor="center"),
@@ -211,10 +212,10 @@ def _titles(fig, panels: list, rows: int, columns: int, per_row: int, x_title: s
 def _sweep_slider(traces: Sequence, owners: list[int]) -> list[dict]:
     """For a sweep (several traces whose labels share their first words): a slider showing all of
     them or one value at a time; the others stay in the legend, a click away."""
-    from .png import _shared_prefix
+    from .names import shared_prefix
 
     labels = [t.label for t in traces]
-    shared = _shared_prefix(labels) if len(traces) > 1 else ""
+    shared = shared_prefix(labels) if len(traces) > 1 else ""
     if not shared:
         return []
     steps = [dict(label="all", method="restyle", args=[{"visible": [True] * len(owners)}])]

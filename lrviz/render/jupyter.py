@@ -36,25 +36,18 @@ def figure_png(traces: Sequence[Trace], **options) -> bytes:
 
 def stats_html(traces: Sequence[Trace], unit: str | None = None) -> str:
     """An HTML table of each series' statistics (lrviz.stats), one column each, the values exact
-    (``float.__repr__``, as ``lrviz table`` prints them); steps are step numbers."""
-    from ..trace.stats import statistics
-    from ..trace.units import common_unit, in_unit
+    (``float.__repr__``, as ``lrviz table`` prints them); steps are numbered as the rows are."""
     from .png import series_label
+    from .stats_table import series_statistics
 
-    unit = common_unit(traces, unit)
-    names, stats, starts = [], [], []
-    for trace in traces:
-        shown = in_unit(trace, unit)
-        for g in range(shown.groups):
-            names.append(series_label(trace, g))
-            stats.append(statistics(shown.lrs[g]))
-            starts.append(shown.start)
+    unit, series = series_statistics(traces, unit)
+    names, stats = [series_label(trace, g) for trace, g, _ in series], [s for _, _, s in series]
     rows = {
         "first": [repr(s.first) for s in stats],
-        f"min @ {unit}": [f"{s.min!r} @ {start + s.min_step}" for s, start in zip(stats, starts)],
-        f"max @ {unit}": [f"{s.max!r} @ {start + s.max_step}" for s, start in zip(stats, starts)],
+        f"min @ {unit}": [f"{s.min!r} @ {s.min_step}" for s in stats],
+        f"max @ {unit}": [f"{s.max!r} @ {s.max_step}" for s in stats],
         "last": [repr(s.last) for s in stats],
-        "warmup ends": [str(start + s.warmup_end) if s.warmup_end else "—" for s, start in zip(stats, starts)],
+        "warmup ends": ["—" if s.warmup_end is None else str(s.warmup_end) for s in stats],
         "mean": [repr(s.mean) for s in stats],
         "area (sum of lr)": [repr(s.area) for s in stats],
         f"{unit}s": [str(s.steps) for s in stats],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 from pathlib import Path
 from typing import Sequence
 
@@ -12,27 +11,20 @@ from ..errors import LrvizError
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 #: metadata that would make the bytes change from run to run
 STABLE_METADATA = {".png": {"Software": None}, ".svg": {"Date": None}, ".pdf": {"CreationDate": None}}
-LAYOUTS = ("overlay", "side")
 #: Okabe and Ito's colour-blind-safe palette (its yellow left out: too pale on white)
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 #: line styles, cycled with another period than the colours: the first 42 curves all differ
 LINESTYLES = ("-", (0, (5, 2)), (0, (6, 2, 1, 2)), (0, (1, 1.5)), (0, (10, 2, 2, 2, 2, 2)), (0, (3, 1)))
 
 
-def check_layout(layout: str) -> str:
-    """``layout`` if it is one of LAYOUTS; an LrvizError listing them otherwise."""
-    if layout not in LAYOUTS:
-        raise LrvizError(f"layout '{layout}' is not a layout (valid: {', '.join(LAYOUTS)})", field="layout")
-    return layout
+def series_label(trace, group: int, name: str | None = None) -> str:
+    name = trace.label if name is None else name
+    return name if trace.groups == 1 else f"{name} (group {group})"
 
 
-def series_label(trace, group: int) -> str:
-    return trace.label if trace.groups == 1 else f"{trace.label} (group {group})"
-
-
-def curve_style(index: int, solid: bool = False) -> dict:
+def curve_style(index: int, solid: bool = False, colours: Sequence[str] = PALETTE) -> dict:
     """Colour and line style of the ``index``-th curve of a figure (``solid``: a panel of its own)."""
-    return {"color": PALETTE[index % len(PALETTE)], "linestyle": "-" if solid else LINESTYLES[index % len(LINESTYLES)]}
+    return {"color": colours[index % len(colours)], "linestyle": "-" if solid else LINESTYLES[index % len(LINESTYLES)]}
 
 
 def momentum_label(traces: Sequence) -> str:
@@ -41,9 +33,25 @@ def momentum_label(traces: Sequence) -> str:
     return " / ".join(shown[n] for n in sorted({t.momentum_name for t in traces}, reverse=True))
 
 
-def step_curve(ax, start: int, values, span: float = 1, **style) -> None:
+def shown_rows(trace, span: float, window) -> tuple[int, int]:
+    """The rows of ``trace`` (``[first, stop)``) whose steps meet the x ``window`` (None: all).
+
+    >>> import numpy as np
+    >>> from lrviz.trace import Trace
+    >>> shown_rows(Trace("a", np.zeros((1, 100))), 1, (10.5, 20))
+    (10, 20)
+    """
+    if window is None:
+        return 0, trace.steps
+    lo, hi = window
+    first = 0 if lo is None else max(0, math.floor(lo / span) - trace.start)
+    stop = trace.steps if hi is None else min(trace.steps, math.ceil(hi / span) - trace.start)
+    return min(first, trace.steps), max(stop, 0)
+
+
+def step_curve(ax, start: int, values, span: float = 1, **style):
     """Draw ``values[t]`` as constant over step ``start + t``, decimated to what the figure can show;
-    ``span``: the x units one row spans (lrviz.units.row_span).
+    ``span``: the x units one row spans (lrviz.units.row_span). Returns the line.
 
     Two buckets per pixel column of the figure keep each column's first, lowest, highest and last
     point (lrviz.render.decimate): a million steps draw as fast as a few thousand and look the same.
@@ -54,30 +62,76 @@ def step_curve(ax, start: int, values, span: float = 1, **style) -> None:
 
     keep = decimate(values, buckets=2 * int(ax.figure.get_figwidth() * ax.figure.dpi))
     x = np.append(start + keep, start + len(values)) * span
-    ax.plot(x, np.append(values[keep], values[-1]), drawstyle="steps-post", **style)
+    (line,) = ax.plot(x, np.append(values[keep], values[-1]), drawstyle="steps-post", **style)
+    return line
 
 
 def draw(ax, traces: Sequence, log: bool = False, *, unit: str | None = None, values: str = "lr",
-         first_style: int = 0, solid: bool = False) -> None:
+         first_style: int = 0, solid: bool = False, names: Sequence[str] | None = None, window=None,
+         colours: Sequence[str] = PALETTE) -> list:
     """Draw each trace's lr (``values="momentum"``: its momentum) per group as a step curve, x in
-    ``unit``\\ s (default: the traces' own): the value is constant during a step."""
+    ``unit``\\ s (default: the traces' own): the value is constant during a step. ``names``: per
+    trace, its name in the legend (default its label); ``window``: the x range (start, end) shown,
+    either None for the data's own. Returns the lines drawn."""
+    from matplotlib.ticker import MaxNLocator
+
     from ..trace.units import axis_label, common_unit, row_span
 
     unit = common_unit(traces, unit)
-    style = first_style
-    for trace in traces:
+    style, lines = first_style, []
+    for trace, name in zip(traces, names or [t.label for t in traces]):
         data = trace.lrs if values == "lr" else trace.held_momenta()
+        span = row_span(trace, unit)
+        first, stop = shown_rows(trace, span, window)
         for g in range(trace.groups):
-            step_curve(ax, trace.start, data[g], row_span(trace, unit), linewidth=1.8,
-                       label=series_label(trace, g), **curve_style(style, solid))
+            if first < stop:
+                lines.append(step_curve(ax, trace.start + first, data[g, first:stop], span, linewidth=1.8,
+                                        label=series_label(trace, g, name), **curve_style(style, solid, colours)))
             style += 1
     ax.set_xlabel(axis_label(unit, traces))
     ax.set_ylabel("learning rate" if values == "lr" else momentum_label(traces))
-    ax.set_xlim(min(t.start * row_span(t, unit) for t in traces),
-                max((t.start + t.steps) * row_span(t, unit) for t in traces))
+    ax.set_xlim(*x_limits(traces, unit, window))
+    if all(float(row_span(t, unit)).is_integer() for t in traces):
+        ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
     if log and values == "lr":
         ax.set_yscale("log")
     ax.grid(True, which="major", alpha=0.35)
+    return lines
+
+
+def scale_ticks(ax) -> None:
+    """Tick labels of a linear axis of tiny (< 1e-3) or huge values as plain numbers times a power of
+    ten, which the axis label states (``learning rate (×10⁻⁴)``): short labels, none above the axes."""
+    from matplotlib.ticker import ScalarFormatter
+
+    top = max(map(abs, ax.get_ylim()))
+    if ax.get_yscale() != "linear" or not top or not math.isfinite(top):
+        return
+    exponent = math.floor(math.log10(top))
+    if -3 <= exponent < 4:
+        ax.yaxis.get_major_formatter().set_useOffset(False)
+        return
+    formatter = ScalarFormatter()
+    formatter.set_powerlimits((exponent, exponent))  # this power of ten exactly, stated in the label
+    ax.yaxis.set_major_formatter(formatter)
+    ax.yaxis.get_offset_text().set_visible(False)
+    if ax.get_ylabel():
+        ax.set_ylabel(f"{ax.get_ylabel()} (×$10^{{{exponent}}}$)")
+
+
+def x_limits(traces: Sequence, unit: str, window=None) -> tuple[float, float]:
+    """The x range shown: the steps of all traces, or the ``window`` (start, end), which must meet them."""
+    from ..trace.units import row_span
+
+    lo = min(t.start * row_span(t, unit) for t in traces)
+    hi = max((t.start + t.steps) * row_span(t, unit) for t in traces)
+    if window is None:
+        return lo, hi
+    start, end = lo if window[0] is None else window[0], hi if window[1] is None else window[1]
+    if not (start < hi and end > lo and start < end):
+        raise LrvizError(f"range {start:g}:{end:g} shows nothing: the schedules span {lo:g} to {hi:g} {unit}s",
+                         field="range")
+    return start, end
 
 
 def add_other_unit_axis(ax, traces: Sequence, unit: str | None = None) -> None:
@@ -93,8 +147,9 @@ def add_other_unit_axis(ax, traces: Sequence, unit: str | None = None) -> None:
     top.set_xlabel(axis_label("epoch" if unit == "step" else "step", traces), fontsize=9)
 
 
-def draw_metrics(ax, traces: Sequence, unit: str | None = None) -> None:
-    """The metric each trace fed to ``scheduler.step()`` (ReduceLROnPlateau), on a second y axis.
+def draw_metrics(ax, traces: Sequence, unit: str | None = None, names: Sequence[str] | None = None, window=None):
+    """The metric each trace fed to ``scheduler.step()`` (ReduceLROnPlateau), on a second y axis;
+    returns that axis and its lines (no axis when no trace has metrics).
 
     The metric of step t is drawn at x = t + 1, where the lr change it causes shows; the axis is
     logarithmic when the metric is positive and spans more than two decades.
@@ -104,54 +159,21 @@ def draw_metrics(ax, traces: Sequence, unit: str | None = None) -> None:
     from ..trace.units import common_unit, row_span
 
     unit = common_unit(traces, unit)
-    fed = [t for t in traces if t.metrics is not None]
+    fed = [(t, name) for t, name in zip(traces, names or [t.label for t in traces]) if t.metrics is not None]
     if not fed:
-        return
-    twin = ax.twinx()
-    for trace in fed:
+        return None, []
+    twin, lines, shown = ax.twinx(), [], []
+    for trace, name in fed:
         x = (trace.start + 1 + np.arange(len(trace.metrics))) * row_span(trace, unit)
-        twin.plot(x, trace.metrics, color="0.45", linestyle=":", marker=".", markersize=4, linewidth=1,
-                  label=f"{trace.label}: metric")
-    values = np.concatenate([t.metrics for t in fed])
+        inside = slice(None) if window is None else (x >= ax.get_xlim()[0]) & (x <= ax.get_xlim()[1])
+        lines += twin.plot(x[inside], trace.metrics[inside], color="0.45", linestyle=":", marker=".",
+                           markersize=4, linewidth=1, label=f"{name}: metric")
+        shown.append(trace.metrics[inside])
+    values = np.concatenate(shown)
     if values.size and values.min() > 0 and values.max() > 100 * values.min():
         twin.set_yscale("log")
     twin.set_ylabel("metric passed to step()")
-    lines = ax.get_lines() + twin.get_lines()
-    ax.legend(lines, [line.get_label() for line in lines], frameon=False)
-
-
-def default_title(traces: Sequence) -> str:
-    """The scheduler call for one schedule; for several, what their labels share and how they differ."""
-    if len(traces) == 1:
-        trace = traces[0]
-        text = f"{trace.title}\n{trace.label} · lr {trace.lrs[:, 0].max():g} · {trace.steps} {trace.unit}s"
-        return "\n".join(textwrap.fill(line, 100) for line in text.split("\n"))  # long nested inline specs
-    labels = [t.label for t in traces]
-    shared = _shared_prefix(labels)
-    text = (f"{shared}: " + ", ".join(label[len(shared):].strip() for label in labels)) if shared else " vs ".join(labels)
-    return "\n".join(textwrap.wrap(text, 100, max_lines=3, placeholder=" …"))
-
-
-def _shared_prefix(labels: Sequence[str]) -> str:
-    """The words every label starts with (a sweep's base label), or an empty string.
-
-    >>> _shared_prefix(["step:step_size=10 gamma=0.1", "step:step_size=10 gamma=0.5"])
-    'step:step_size=10'
-    """
-    import os
-
-    cut = os.path.commonprefix(list(labels)).rfind(" ")
-    return labels[0][:cut].strip() if cut > 0 else ""
-
-
-def _grid(panels: int) -> tuple[int, int]:
-    """(rows, columns) of side-by-side panels: one row up to 3, then as square as fits 3 wide.
-
-    >>> [_grid(n) for n in (1, 3, 4, 5, 7)]
-    [(1, 1), (1, 3), (2, 2), (2, 3), (3, 3)]
-    """
-    rows = math.ceil(panels / 3)
-    return rows, math.ceil(panels / rows)
+    return twin, lines
 
 
 def _panel(fig, cell, siblings: list, sharex=None):
@@ -163,66 +185,110 @@ def _panel(fig, cell, siblings: list, sharex=None):
 
 
 def make_figure(traces: Sequence, *, log: bool = False, title: str | None = None, metrics: bool = False,
-                layout: str = "overlay", momentum: bool = False, unit: str | None = None):
-    """A matplotlib Figure of the traces, ready to save.
+                layout: str = "overlay", momentum: bool = False, unit: str | None = None,
+                size: tuple[float, float] | None = None, dpi: float | None = None,
+                x_range: tuple[float | None, float | None] | None = None, legend: str = "best",
+                xlabel: str | None = None, ylabel: str | None = None, style: str | None = None,
+                markers: bool = False):
+    """A matplotlib Figure of the traces, laid out (lrviz.render.layout) and ready to save.
 
     ``layout="overlay"`` draws every curve on one axis with a legend; ``"side"`` gives each trace its
     own panel, all with the same x and y ranges. ``momentum`` adds a momentum panel under each lr
-    panel; ``metrics`` the metric stream's axis (overlay); ``unit`` the x unit (lrviz.units).
+    panel; ``metrics`` the metric stream's axis; ``unit`` the x unit (lrviz.units).
+    Controls: ``size`` (width, height) in inches; ``dpi``; ``x_range`` (start, end) in the unit shown,
+    either None for open; ``legend`` best|outside|none; ``xlabel``/``ylabel``; ``title`` ('' for no
+    heading at all, None for lrviz's); ``style`` a matplotlib style name or file; ``markers``: lines
+    at phase boundaries (SequentialLR milestones, warmup end, restarts).
+
+    The figure is laid out for its size once: the positions of its axes and their ticks are fixed.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from ..trace.units import common_unit
+    from .controls import (check_dpi, check_layout, check_legend, check_range, check_size, check_style, font_settings,
+                           palette, styled)
+    from .layout import Panel, arrange, default_size, grid_shape, label_axes, shown_title
+    from .markers import draw_markers
+    from .titles import figure_words
 
     check_layout(layout)
-    unit = common_unit(traces, unit)
+    window, legend, style = check_range(x_range), check_legend(legend), check_style(style)
     panels = [list(traces)] if layout == "overlay" else [[t] for t in traces]
-    rows, columns = _grid(len(panels))
+    size = check_size(size) or default_size(layout, len(panels), momentum)
+    dpi = check_dpi(dpi, size)
+    unit = common_unit(traces, unit)
+    words = figure_words(traces, title, side=layout == "side")
+    names = dict(zip(map(id, traces), words.labels))
+    rows, columns = grid_shape(len(panels))
     per_row = 2 if momentum else 1
-    fig = Figure(figsize=(8 if layout == "overlay" else max(8.0, 4.0 * columns), (4.5 + 1.8 * momentum) * rows),
-                 dpi=150, layout="constrained")
-    grid = fig.add_gridspec(rows * per_row, columns, height_ratios=[3, 1.3] * rows if momentum else None)
-    lr_axes, momentum_axes, first_style = [], [], 0
-    for i, panel in enumerate(panels):
-        row, column = divmod(i, columns)
-        ax = _panel(fig, grid[row * per_row, column], lr_axes)
-        draw(ax, panel, log=log, unit=unit, first_style=first_style, solid=layout == "side")
-        add_other_unit_axis(ax, panel, unit)
-        panel_axes = [ax]
-        if momentum:
-            below = _panel(fig, grid[row * per_row + 1, column], momentum_axes, sharex=ax)
-            draw(below, panel, unit=unit, values="momentum", first_style=first_style, solid=layout == "side")
-            ax.set_xlabel("")
-            ax.tick_params(labelbottom=False)
-            panel_axes.append(below)
-        if layout == "side":
-            ax.set_title(panel[0].label, fontsize=10)
-            for each in panel_axes if column else ():
-                each.set_ylabel("")
-                each.tick_params(labelleft=False)
-        if metrics:
-            draw_metrics(ax, panel, unit)
-        elif sum(t.groups for t in panel) > 1:
-            ax.legend(frameon=False)
-        first_style += sum(t.groups for t in panel)
-    heading = title or default_title(traces)
-    if layout == "overlay":
-        lr_axes[0].set_title(heading, fontsize=11)
-    else:
-        fig.suptitle(heading, fontsize=11)
+    rc = font_settings(size, style)
+    with styled(style, rc):
+        colours = palette(style, PALETTE)
+        fig = Figure(figsize=size, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(fig)
+        grid = fig.add_gridspec(rows * per_row, columns, height_ratios=[3, 1.3] * rows if momentum else None)
+        lr_axes, momentum_axes, placed, first_style = [], [], [], 0
+        for i, panel in enumerate(panels):
+            row, column = divmod(i, columns)
+            panel_names = [names[id(t)] for t in panel]
+            ax = _panel(fig, grid[row * per_row, column], lr_axes)
+            lines = draw(ax, panel, log=log, unit=unit, first_style=first_style, solid=layout == "side",
+                         names=panel_names, window=window, colours=colours)
+            add_other_unit_axis(ax, panel, unit)
+            panel_axes = [ax]
+            if momentum:
+                below = _panel(fig, grid[row * per_row + 1, column], momentum_axes, sharex=ax)
+                draw(below, panel, unit=unit, values="momentum", first_style=first_style, solid=layout == "side",
+                     names=panel_names, window=window, colours=colours)
+                ax.set_xlabel("")
+                ax.tick_params(labelbottom=False)
+                panel_axes.append(below)
+            if column:
+                for each in panel_axes:
+                    each.set_ylabel("")
+                    each.tick_params(labelleft=False)
+            twin, metric_lines = draw_metrics(ax, panel, unit, panel_names, window) if metrics else (None, [])
+            if metric_lines and len(lines) == 1:  # one curve and its metric: say which is which
+                lines[0].set_label("learning rate")
+                metric_lines[0].set_label("metric")
+            boundaries = draw_markers(ax, panel, unit) if markers else []
+            handles = lines if len(lines) > 1 or metric_lines else []
+            handles = handles + metric_lines + boundaries
+            placed.append(Panel(ax, twin or ax, [ax] + ([twin] if twin else []), handles,
+                                [h.get_label() for h in handles], panel_names[0] if layout == "side" else ""))
+            label_axes(panel_axes, xlabel, ylabel)
+            first_style += sum(t.groups for t in panel)
+        for ax in lr_axes:
+            scale_ticks(ax)
+        arrange(fig, placed, words.titles, words.subtitle, words.footer, legend, user_title=title is not None)
+    fig.lrviz_style = style, rc
+    fig.lrviz_metadata = {"Title": shown_title(fig) or (words.titles or [""])[0],
+                          "Description": "\n".join(filter(None, [words.description, words.subtitle]))}
     return fig
 
 
+#: the metadata keys each format stores a title and a description under
+METADATA_KEYS = {".png": ("Title", "Description"), ".svg": ("Title", "Description"), ".pdf": ("Title", "Subject")}
+
+
 def save_figure(fig, path: str | Path) -> Path:
-    """Save atomically, in the format the extension names, with no timestamps in the file."""
+    """Save atomically, in the format the extension names, with no timestamps in the file; the
+    title and the full spec go into the file's metadata."""
     import matplotlib
 
     from ..output import write_atomically
+    from .controls import styled
 
     suffix = Path(path).suffix.lower()
-    with matplotlib.rc_context({"svg.hashsalt": "lrviz"}):
+    told = getattr(fig, "lrviz_metadata", {})
+    metadata = dict(STABLE_METADATA[suffix])
+    for key, ours in zip(METADATA_KEYS[suffix], ("Title", "Description")):
+        if told.get(ours):
+            metadata[key] = told[ours]
+    with styled(*getattr(fig, "lrviz_style", (None, None))), matplotlib.rc_context({"svg.hashsalt": "lrviz"}):
         return write_atomically(
             path,
-            lambda fh: fig.savefig(fh, format=suffix[1:], metadata=STABLE_METADATA[suffix]),
+            lambda fh: fig.savefig(fh, format=suffix[1:], metadata=metadata, dpi=fig.dpi),
             binary=True,
         )

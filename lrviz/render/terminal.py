@@ -63,10 +63,15 @@ def sparkline(values: np.ndarray, width: int, ascii: bool = False) -> str:
     return chart_rows(values, width, 1, lo, hi, ascii=ascii)[0]
 
 
-def chart(series: Sequence[tuple[str, np.ndarray]], width: int, height: int = 8,
+def chart(series: Sequence[tuple[str, np.ndarray, int]], width: int, height: int = 8,
           log: bool = False, ascii: bool = False, unit: str = "step", what: str = "lr") -> list[str]:
-    """A labelled chart of each series on one shared y scale, with a step axis and statistics under each."""
-    all_values = np.concatenate([v for _, v in series])
+    """A labelled chart of each series ``(label, values, first_step)`` on one shared y scale, with a
+    step axis numbered from ``first_step`` and statistics under each.
+
+    An lr chart rises from 0; any other (``what="momentum"``) spans its own values, so a 0.85-0.95
+    cycle fills the chart, and its statistics leave out what means nothing for it (area, warmup).
+    """
+    all_values = np.concatenate([v for _, v, _ in series])
     positive = all_values[all_values > 0]
     if log and not positive.size:
         warn("a log scale needs values above 0 and there are none, so the chart keeps a linear scale")
@@ -74,20 +79,21 @@ def chart(series: Sequence[tuple[str, np.ndarray]], width: int, height: int = 8,
     if log:
         lo, hi = float(positive.min()), float(positive.max())
     else:
-        lo, hi = min(0.0, float(all_values.min())), float(all_values.max())
+        lo, hi = min(0.0 if what == "lr" else math.inf, float(all_values.min())), float(all_values.max())
     plot_width = max(8, width - Y_LABEL_WIDTH - 2)
     lines = []
-    for label, values in series:
+    for label, values, first_step in series:
         cols = min(plot_width, len(values))
         lines.append(label)
         rows = chart_rows(values, cols, height, lo, hi, log=log, ascii=ascii)
         for i, row in enumerate(rows):
             tick = number(hi) if i == 0 else number(lo) if i == height - 1 else ""
             lines.append(f"{tick:>{Y_LABEL_WIDTH}} {'|' if ascii else '┤'}{row}")
-        last = str(len(values) - 1)
+        first, last = str(first_step), str(first_step + len(values) - 1)
         indent = " " * (Y_LABEL_WIDTH + 2)
-        lines.append(f"{unit:>{Y_LABEL_WIDTH}}  0" + last.rjust(max(cols - 1, len(last))))
-        lines.extend(indent + line for line in summary_lines(statistics(values), unit, what, width - len(indent)))
+        lines.append(f"{unit:>{Y_LABEL_WIDTH}}  {first}" + last.rjust(max(cols - len(first), len(last))))
+        lines.extend(indent + line for line in summary_lines(statistics(values, first_step), unit, what,
+                                                             width - len(indent)))
     return [ascii_only(line) for line in lines] if ascii else lines
 
 

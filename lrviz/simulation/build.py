@@ -12,7 +12,7 @@ from ..catalog.drive import Drive
 from ..errors import LrvizError
 from ..limits import MAX_RESUME_EPOCH
 from ..spec import DEFAULT_STEPS, ScheduleSpec, SchedulerSpec, positive_number, suggest
-from . import contracts
+from . import contracts, step_counts
 from .argtypes import convert, per_group
 from .refusals import REFUSALS, raised_outside_lrviz
 
@@ -82,16 +82,18 @@ def _refuse_non_finite(values: dict, where: str) -> None:
 def convert_args(loaded: Loaded, args: dict[str, Any], optimizer) -> dict[str, Any]:
     """Check names against the signature and convert each value to its type, or to a list of one per
     param group where torch takes that (lrviz.simulation.pergroup); children built."""
+    from ..usercode import converting
     from .pergroup import check_lengths, per_group_args
 
     args = without_deprecated(loaded.facts, args)
     check_names(loaded.facts, args)
     kwargs = {}
-    grouped = per_group_args(loaded.target)
+    grouped = per_group_args(loaded.target) if args else frozenset()  # (a factory's code is read only when needed)
     for key, value in args.items():
-        children = nested_specs(loaded.facts, key, value)
-        hint = per_group(loaded.hints[key]) if key in grouped else loaded.hints[key]
-        kwargs[key] = convert(value, hint, key) if children is None else _build_children(children, optimizer)
+        with converting(value):  # code named by a value read from an untrusted file is refused
+            children = nested_specs(loaded.facts, key, value)
+            hint = per_group(loaded.hints[key]) if key in grouped else loaded.hints[key]
+            kwargs[key] = convert(value, hint, key) if children is None else _build_children(children, optimizer)
     check_lengths(loaded.name, kwargs, grouped, len(optimizer.param_groups))
     return kwargs
 
@@ -143,6 +145,7 @@ def build_scheduler(spec: SchedulerSpec, optimizer):
     loaded = load(find(spec.type))
     kwargs = convert_args(loaded, spec.args, optimizer)
     contracts.check(loaded.name, kwargs)
+    step_counts.check(loaded.facts.source, loaded.name, kwargs)
     _refuse_unsteppable_children(loaded, kwargs)
     try:
         scheduler = loaded.target(optimizer=optimizer, **kwargs)
@@ -229,14 +232,15 @@ def build(spec: ScheduleSpec) -> Built:
         step = scheduler.step
         advance = lambda t: step(float(metrics[t]))  # noqa: E731
     if spec.interval == "fraction":
-        advance = fractional_epochs(scheduler, loaded, spec, drive.advance is None and metrics is None)
+        advance = fractional_epochs(scheduler, loaded, spec, drive.advance is None and metrics is None, start)
     return Built(optimizer, scheduler, loaded, kwargs, steps, advance, metrics=metrics, start=start)
 
 
-def fractional_epochs(scheduler, loaded: Loaded, spec: ScheduleSpec, steps_itself: bool):
+def fractional_epochs(scheduler, loaded: Loaded, spec: ScheduleSpec, steps_itself: bool, start: int = 0):
     """``interval: fraction``: the loop calls ``scheduler.step(t / steps_per_epoch)`` before iteration t
-    (torch's documented per-iteration use of CosineAnnealingWarmRestarts): called here for t = 0,
-    then ``advance(t)`` makes the call before iteration t + 1."""
+    (torch's documented per-iteration use of CosineAnnealingWarmRestarts): called here for the first
+    row's iteration ``start`` (K+1 when resumed after iteration K), then ``advance(t)`` makes the call
+    before iteration start + t + 1."""
     import inspect
 
     if not steps_itself or "epoch" not in inspect.signature(scheduler.step).parameters:
@@ -246,8 +250,8 @@ def fractional_epochs(scheduler, loaded: Loaded, spec: ScheduleSpec, steps_itsel
         raise LrvizError("steps_per_epoch is needed by interval fraction: the iterations that make an epoch",
                          field="steps_per_epoch")
     per_epoch, step = spec.steps_per_epoch, scheduler.step
-    step(0)
-    return lambda t: step((t + 1) / per_epoch)
+    step(start / per_epoch)
+    return lambda t: step((start + t + 1) / per_epoch)
 
 
 def steps_with_metric(scheduler) -> bool:

@@ -21,7 +21,7 @@ import csv
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..errors import LrvizError
 from ..limits import MAX_CSV_LINE, MAX_STEPS
@@ -43,6 +43,8 @@ class MetricSource:
     expr: str | None = None
     seed: int = 0
     origin: str = "metrics"
+    #: a Python function of the step (from lrviz.simulate), called once for each value needed
+    function: Callable[[int], float] | None = None
 
     @property
     def horizon(self) -> int | None:
@@ -64,6 +66,9 @@ class MetricSource:
                     f"give more values, or show {len(self.fixed) + 1} steps"
                 )
             return self.fixed[:count]
+        if self.function is not None:
+            values = (_real(_called(self.function, t, self.origin), f"{self.origin}({t})") for t in range(count))
+            return np.fromiter(values, dtype=float, count=count)
         from ..expr import Expression
 
         expression = Expression(self.expr, VARIABLES, what=self.origin)
@@ -71,6 +76,17 @@ class MetricSource:
         values = (_real(expression(step=t, noise=0.0 if noise is None else float(noise[t])), f"{self.origin} at step {t}")
                   for t in range(count))
         return np.fromiter(values, dtype=float, count=count)
+
+
+def _called(function: Callable[[int], float], step: int, origin: str):
+    """``function(step)`` as a number; what it raises is an LrvizError naming the call."""
+    try:
+        value = function(step)
+    except Exception as exc:
+        raise LrvizError(f"{origin}({step}) raised {type(exc).__name__}: {exc}") from exc
+    if not isinstance(value, (bool, str, int, float)) and hasattr(value, "__float__"):
+        value = float(value)  # a numpy number or a one-element tensor
+    return value
 
 
 def _floats(values) -> np.ndarray:
@@ -86,8 +102,16 @@ def _real(value, where: str) -> float:
 def metric_source(raw, where: str = "metrics") -> MetricSource:
     """Read the ``metrics`` value of a spec: list, ``{file, column}``, ``{expr, seed}``, text or number.
 
-    Text is a CSV reference ``log.csv:val_loss``, comma-separated numbers, or an expression.
+    Text is a CSV reference ``log.csv:val_loss``, comma-separated numbers, or an expression. From
+    Python, also an array of numbers (numpy, pandas) or a function of the step.
+
+    >>> metric_source(lambda step: 1 / (step + 1)).values(3)
+    [1.0, 0.5, 0.3333333333333333]
     """
+    if callable(raw):
+        return MetricSource(function=raw, origin=where)
+    if hasattr(raw, "tolist") and getattr(raw, "ndim", 0) == 1:  # a numpy array, a pandas Series
+        raw = raw.tolist()
     if isinstance(raw, (list, tuple)):
         if not raw:
             raise LrvizError(f"{where} is an empty list")

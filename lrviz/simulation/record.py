@@ -7,8 +7,8 @@ import warnings
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import LrvizError
-from ..notices import torch_quiet
 from ..limits import MAX_RECORDED, MAX_STEPS
+from ..notices import torch_quiet, warn
 from ..spec import ScheduleSpec
 from ..trace import Trace
 
@@ -84,6 +84,21 @@ def refuse_unusable(lrs: np.ndarray, call: str, start: int = 0) -> None:
                          f"arguments, but no optimizer can use an lr that is negative or not finite")
 
 
+def warn_beyond_float32(lrs: np.ndarray, call: str, start: int = 0) -> None:
+    """An lr above float32's largest value is a float64 a scheduler can hold, but a real optimizer
+    step on float32 parameters with it raises (torch: "value cannot be converted to type float
+    without overflow"): say so once, naming the limit."""
+    import numpy as np
+
+    limit = float(np.finfo(np.float32).max)
+    over = np.argwhere(lrs > limit)
+    if len(over):
+        g, t = over[0]
+        group = f" in param group {g}" if len(lrs) > 1 else ""
+        warn(f"{call} sets lr to {float(lrs[g, t]):.4g} at step {start + t}{group}, above float32's largest value "
+             f"{limit:.8g}: an optimizer step on float32 parameters fails with it")
+
+
 def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | None = None,
                   adapt: Callable | None = None, *, make: Callable | None = None) -> Trace:
     """Build and step the schedule ``spec`` describes; ``progress(rows_done, rows)`` hears how far it is.
@@ -117,6 +132,7 @@ def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | Non
                 raise
             raise LrvizError(f"{call} failed while stepping: {reason(exc, built.loaded)}") from None
     refuse_unusable(lrs, call, built.start)
+    warn_beyond_float32(lrs, call, built.start)
     notes = tuple(note for note in [built.loaded.past_the_end(built.kwargs, steps, built.start)] if note)
     metrics = None if built.metrics is None else np.asarray(built.metrics, dtype=float)
     return Trace(spec.label, lrs, momenta, title=call, spec=spec, metrics=metrics, start=built.start,

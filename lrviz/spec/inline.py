@@ -35,10 +35,19 @@ def split_inline(text: str) -> tuple[str, str]:
         name, paren, inner = text.partition("(")
         if paren and text.endswith(")") and name.strip().isidentifier():
             name, inner = name.strip(), inner[:-1].strip()
-            flags = " ".join(f"--{k.strip()} {v.strip()}" for k, _, v in (p.partition("=") for p in split_top_level(inner)))
-            raise LrvizError(f"{text!r} is written as a call: write {name}:{inner} (inline) or {name} {flags} (flags)")
+            raise LrvizError(f"{text!r} is written as a call: write {name}:{inner} (inline) or {name} {as_flags(inner)} (flags)")
         raise LrvizError(f"inline spec {text!r} has arguments but no scheduler name: write name:key=value,...")
     return text[:colon], text[colon + 1:]
+
+
+def as_flags(arg_text: str) -> str:
+    """Inline arguments written as flags.
+
+    >>> as_flags("T_max=20,eta_min=1e-5")
+    '--T_max 20 --eta_min 1e-5'
+    """
+    items = (item.partition("=") for item in split_top_level(arg_text)) if arg_text else ()
+    return " ".join(f"--{key.strip()} {value.strip()}" for key, _, value in items)
 
 
 def parse_inline(text: str) -> SchedulerSpec:

@@ -66,6 +66,8 @@ class SpecOptions:
                                         plan="split_batches")
     runner_version: str | None = option("Follow this version's rules instead of the installed runner's "
                                         "(a training plan).", "VERSION", plan="version")
+    trust_code: bool | None = option("Run the code a YAML file names (a module:Class, a file.py:function); "
+                                     "without it such a file is refused.", flag=True)
 
     @classmethod
     def names(cls) -> list[str]:

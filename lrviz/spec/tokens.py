@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import LrvizError
 from ..usercode import is_reference
-from .inline import parse_flags, parse_inline, split_inline
+from .inline import as_flags, parse_flags, parse_inline, split_inline
 from .model import ScheduleSpec, inline_text
 from .yamlfile import YAML_SUFFIXES, load_yaml_specs, with_metrics
 
@@ -44,12 +44,14 @@ def looks_like_path(token: str) -> bool:
 
 
 def _names_a_scheduler(token: str) -> bool:
-    """Does the inline reading of ``token`` name a known scheduler (decided from the catalog's facts)?"""
+    """Could the inline reading of ``token`` name a scheduler? Decided from the catalog's facts, and
+    without running code: a reference (``mod:Cls``, ``my.py:Cls``) could, so it counts as one."""
     from ..catalog import find
 
     try:
         name, _ = split_inline(token)
-        find(name)
+        if not is_reference(name):
+            find(name)
     except LrvizError:
         return False
     return True
@@ -62,8 +64,10 @@ def is_yaml_token(token: str) -> bool:
     if not is_existing_file(token):
         return False
     if _names_a_scheduler(token):
+        name, arg_text = split_inline(token)
+        scheduler = f"--sched {name} {as_flags(arg_text)}".rstrip()
         raise LrvizError(f"'{token}' names both a file here and a scheduler: write ./{token} to read the file, "
-                         f"or --sched {token.partition(':')[0]} for the scheduler")
+                         f"or {scheduler} for the scheduler")
     return True
 
 
@@ -74,8 +78,10 @@ def name_then_flags(tokens: list[str]) -> bool:
             and len(tokens) > 1 and tokens[1].startswith("--"))
 
 
-def specs_from_tokens(tokens: list[str], sched: str | None = None, sets: list[str] = ()) -> list[ScheduleSpec]:
-    """Turn the CLI's SPEC tokens (and ``--sched`` flags) into ScheduleSpecs, in order."""
+def specs_from_tokens(tokens: list[str], sched: str | None = None, sets: list[str] = (),
+                      trust_code: bool = False) -> list[ScheduleSpec]:
+    """Turn the CLI's SPEC tokens (and ``--sched`` flags) into ScheduleSpecs, in order. Code named in a
+    token runs (the user typed it); code named in a YAML file only with ``trust_code``."""
     if sched is None and name_then_flags(tokens):
         sched, tokens = tokens[0], tokens[1:]
     if sched is not None:
@@ -88,7 +94,7 @@ def specs_from_tokens(tokens: list[str], sched: str | None = None, sets: list[st
     specs: list[ScheduleSpec] = []
     for token in tokens:
         if is_yaml_token(token):
-            specs.extend(load_yaml_specs(token, sets))
+            specs.extend(load_yaml_specs(token, sets, trust_code=trust_code))
         else:
             if sets:
                 raise LrvizError("set applies to YAML files only; put the value in the inline spec", field="set")

@@ -58,7 +58,8 @@ if RuntimeParam is not None:
 
         def _coerce_value(self, value, param, ctx):
             info = self.parameter_info
-            if info.parser is None and isinstance(self.annotation, type) and issubclass(self.annotation, Path):
+            plain_path = not (isinstance(value, str) and "\x00" in value)  # pydantic refuses a NUL in its own words
+            if info.parser is None and plain_path and isinstance(self.annotation, type) and issubclass(self.annotation, Path):
                 path_type = info.path_type or self.annotation
                 if isinstance(value, str) and value and issubclass(path_type, Path):
                     value = path_type(value)  # what pydantic would make of it, made without pydantic

@@ -5,8 +5,12 @@ A trace's rows are in its own unit (``Trace.unit``): one row per ``scheduler.ste
 
 - a per-epoch schedule shown per step repeats each epoch's lr S times: the loop calls
   ``scheduler.step()`` only at the end of an epoch, so the lr is constant over its S iterations;
-- a per-step schedule shown per epoch keeps the lr at the first iteration of each epoch (rows
-  0, S, 2S, ...); a figure keeps every iteration and only relabels the x axis instead.
+- a per-step schedule shown per epoch keeps the lr at the first iteration of each epoch: the
+  row of step ``e * S`` for epoch ``e``, whatever step the rows start at (a schedule resumed with
+  ``last_epoch=K`` starts at step K+1, maybe inside an epoch: it is shown from the first epoch
+  that starts at or after it); a figure keeps every iteration and only relabels the x axis instead.
+
+Row numbers stay exact: epoch ``e`` of a per-epoch trace is steps ``e * S`` to ``e * S + S - 1``.
 
 >>> import numpy as np
 >>> from lrviz.trace import Trace
@@ -15,6 +19,10 @@ A trace's rows are in its own unit (``Trace.unit``): one row per ``scheduler.ste
 [[0.1, 0.1, 0.1, 0.05, 0.05, 0.05]]
 >>> in_unit(in_unit(per_epoch, "step"), "epoch").lrs.tolist()
 [[0.1, 0.05]]
+>>> resumed = Trace("b", np.array([[5.0, 6.0, 7.0, 8.0, 9.0]]), start=5, steps_per_epoch=3)  # steps 5..9
+>>> shown = in_unit(resumed, "epoch")
+>>> shown.start, shown.lrs.tolist()  # epoch 2 starts at step 6, epoch 3 at step 9
+(2, [[6.0, 9.0]])
 """
 
 from __future__ import annotations
@@ -49,22 +57,33 @@ def in_unit(trace: Trace, unit: str) -> Trace:
     """``trace`` with one row per ``unit`` (see the module doc for what each direction keeps)."""
     if unit == trace.unit:
         return trace
-    span = row_span(trace, unit)
-    if span > 1 and trace.steps * span > MAX_STEPS:
-        raise LrvizError(f"'{trace.label}' shown per {unit} is {trace.steps:,} {trace.unit}s x {int(span):,} "
-                         f"{unit}s = {trace.steps * int(span):,} rows; at most {MAX_STEPS:,} are shown: show it per "
+    row_span(trace, unit)  # an LrvizError without steps_per_epoch
+    per_epoch = trace.steps_per_epoch
+    if trace.unit == "epoch" and trace.steps * per_epoch > MAX_STEPS:
+        raise LrvizError(f"'{trace.label}' shown per {unit} is {trace.steps:,} {trace.unit}s x {per_epoch:,} "
+                         f"{unit}s = {trace.steps * per_epoch:,} rows; at most {MAX_STEPS:,} are shown: show it per "
                          f"{trace.unit}, or fewer {trace.unit}s")
+    if trace.unit == "epoch":  # to steps: epoch e is steps e*S .. e*S + S - 1
+        start, pick = trace.start * per_epoch, None
+    else:  # to epochs: the row of step e*S for every epoch e starting within the rows
+        start = -(-trace.start // per_epoch)
+        skip = start * per_epoch - trace.start
+        if skip >= trace.steps:
+            raise LrvizError(
+                f"'{trace.label}' shows steps {trace.start} to {trace.start + trace.steps - 1}, and no epoch of "
+                f"{per_epoch} steps starts among them (epoch {start} starts at step {start * per_epoch}): "
+                f"show it in steps, or show more steps")
+        pick = slice(skip, None, per_epoch)
 
     def convert(array):
         if array is None:
             return None
-        if span > 1:
+        if pick is None:
             import numpy as np
 
-            return np.repeat(array, int(span), axis=-1)
-        return array[..., :: trace.steps_per_epoch]
+            return np.repeat(array, per_epoch, axis=-1)
+        return array[..., pick]
 
-    start = trace.start * int(span) if span > 1 else trace.start // trace.steps_per_epoch
     return dataclasses.replace(trace, lrs=convert(trace.lrs), momenta=convert(trace.momenta), unit=unit, start=start)
 
 
@@ -99,6 +118,8 @@ def axis_label(unit: str, traces: Sequence[Trace]) -> str:
     >>> axis_label("epoch", [Trace("b", np.zeros((1, 3)), steps_per_epoch=50)])
     'epoch (50 steps each)'
     """
+    if all(getattr(t, "run", None) for t in traces) and unit == "step":
+        return "optimizer step"  # a training run's rows (lrviz.plan)
     if all(t.unit == unit for t in traces):
         return f"{unit} (scheduler.step() calls)"
     if unit == "step":

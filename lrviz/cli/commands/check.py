@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..options import SpecRequest, check_names, console, examples, parse_int_list, spec_command
+from ..console import console
+from ..options import SpecRequest, check_names, examples, parse_int_list, spec_command
 
 
 @spec_command(epilog=examples(

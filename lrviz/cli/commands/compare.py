@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ...errors import LrvizError
-from ..options import DrawOptions, Layout, SpecRequest, console, examples, say_notes, spec_command
+from ..console import console
+from ..draw_options import DrawOptions, Layout
+from ..options import SpecRequest, examples, say_notes, spec_command
 from .drawing import check_output, simulate_and_draw
 
 COMPARE_SPECS = ("Each SPEC is an inline spec (cosine:T_max=20,eta_min=1e-5) or a YAML file (configs/cosine.yaml; "
@@ -18,7 +20,7 @@ COMPARE_SPECS = ("Each SPEC is an inline spec (cosine:T_max=20,eta_min=1e-5) or 
 ))
 def compare(request: SpecRequest, draw: DrawOptions, layout: Layout = "side"):
     """Compare schedules (inline specs and YAML files, mixed) in one figure or terminal view, with their statistics."""
-    from ...render.png import check_layout
+    from ...render.controls import check_layout
     from ...render.stats_table import stats_table
     from ...trace.units import check_unit
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..app import app
-from ..options import console
+from ..console import console
 
 
 @app.command("list", epilog="Then: lrviz describe NAME (e.g. lrviz describe cosine).")

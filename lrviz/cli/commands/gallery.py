@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..app import app
-from ..options import console
+from ..console import console
 
 
 @app.command(epilog="Example: lrviz gallery --out gallery")

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from ...errors import LrvizError
-from ..options import SpecRequest, console, examples, spec_command
+from ..console import console
+from ..options import SpecRequest, examples, spec_command
 
 PLAN_SPECS = ("SPEC is optional: with one (inline, YAML or a name and its flags) the plan also checks the schedule "
               "against the run. The run comes from the plan options (or a YAML training: section).")

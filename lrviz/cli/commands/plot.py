@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
 from ...errors import LrvizError
-from ..options import DrawOptions, SpecRequest, console, examples, say_notes, spec_command
+from ..console import console
+from ..draw_options import DrawOptions
+from ..options import SpecRequest, examples, say_notes, spec_command
 from .drawing import check_output, simulate_and_draw
 
 
@@ -26,10 +28,11 @@ def plot(
     request: SpecRequest,
     draw: DrawOptions,
     show_metrics: Annotated[bool, typer.Option("--show-metrics", help="Also draw the metric fed to ReduceLROnPlateau, on a second y axis.")] = False,
+    resume_at: Annotated[Optional[int], typer.Option("--resume-at", metavar="K", help="Also draw the schedule resumed from state_dict() checkpoints saved after step K, as training resumes.", show_default=False)] = None,
 ):
     """Plot the lr schedule to an image (PNG/SVG/PDF) or the terminal."""
     check_output(draw)
-    traces, _, path = simulate_and_draw(request, draw, request.specs(), chart_height=8,
+    traces, _, path = simulate_and_draw(request, draw, request.specs(), chart_height=8, resume_at=resume_at,
                                         check=fed_a_metric if show_metrics else lambda traces: None, metrics=show_metrics)
     from ...render.terminal import ascii_only, sparkline
 

@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..options import (Momentum, SpecRequest, TableFormat, Unit, examples, parse_int_list, progress_bar, say_notes,
-                       simulate_all, spec_command)
+from ..console import progress_bar
+from ..draw_options import Momentum, TableFormat, Unit
+from ..options import SpecRequest, examples, parse_int_list, say_notes, simulate_all, spec_command
 from .units import checked_unit
 
 
@@ -26,15 +27,19 @@ def table(
     output: Annotated[str, typer.Option("--output", "-o", help="File to write, or - for stdout.")] = "-",
     momentum: Momentum = False,
     unit: Unit = None,
+    caption: Annotated[Optional[str], typer.Option(metavar="TEXT", help="latex: put the table in a table environment with this caption.", show_default=False)] = None,
+    latex_label: Annotated[Optional[str], typer.Option("--latex-label", metavar="KEY", help="latex: \\label{KEY} of the table environment.", show_default=False)] = None,
+    siunitx: Annotated[Optional[str], typer.Option(metavar="S|num", help="latex: numbers for the siunitx package: S columns, or \\num{} cells.", show_default=False)] = None,
 ):
     """Print the lr at every step as a table: CSV, Markdown, LaTeX or JSON."""
     from ...limits import check_table
     from ...notices import one_line
     from ...output import check_writable, write_atomically
-    from ...render.table import check_format, formatter, pick_rows, step_span, table_lines
+    from ...render.table import check_format, check_latex_options, formatter, pick_rows, step_span, table_lines
     from ...trace.units import check_unit, to_common_unit
 
     check_format(fmt)
+    check_latex_options(fmt, caption, latex_label, siunitx)
     formatter(digits)  # validate before any work
     check_unit(unit)
     at_rows = parse_int_list(at, "at") if at is not None else None
@@ -48,7 +53,8 @@ def table(
     rows = pick_rows(total, every=every, at=at_rows, first=first)
     check_table(len(rows), sum(t.groups for t in traces) * (2 if momentum else 1))
     with progress_bar("writing") as report:
-        lines = table_lines(traces, fmt, rows, digits, progress=report, momentum=momentum)
+        lines = table_lines(traces, fmt, rows, digits, progress=report, momentum=momentum, caption=caption,
+                            latex_label=latex_label, siunitx=siunitx)
         if output == "-":
             sys.stdout.writelines(lines)
             sys.stdout.flush()
