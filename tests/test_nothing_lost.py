@@ -157,7 +157,6 @@ def test_the_worker_leaves_no_matplotlib_directory_when_it_ends_normally(tmp_pat
     assert (tmp_path / "out.png").exists() and list(temporary.iterdir()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="figures branch: gallery.py maps a.yaml and a.yml to one gallery/a.png")
 def test_gallery_refuses_two_configs_with_one_name(tmp_path):
     configs = tmp_path / "configs"
     configs.mkdir()
@@ -168,7 +167,6 @@ def test_gallery_refuses_two_configs_with_one_name(tmp_path):
     assert not (tmp_path / "gallery").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="figures branch: gallery.py should build aside and swap")
 def test_a_failing_config_leaves_the_gallery_as_it_was(tmp_path):
     configs = tmp_path / "configs"
     configs.mkdir()
