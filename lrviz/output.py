@@ -63,8 +63,12 @@ def raise_terminated(signum: int, frame=None) -> None:
     raise Terminated(signum)
 
 
+#: the signals that end a process where it stands unless handled (SIGHUP is not on Windows)
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 @contextmanager
-def signals_unwind(signums=(signal.SIGTERM, signal.SIGHUP)):
+def signals_unwind(signums=ENDING_SIGNALS):
     """Within, each of ``signums`` left at its default (which ends the process on the spot) raises Terminated."""
     replaced = {}
     if threading.current_thread() is threading.main_thread():
