@@ -58,13 +58,20 @@ class Report:
 
 def check_spec(spec: ScheduleSpec, resume_at: list[int] | None = None, rtol: float = DEFAULT_RTOL) -> Report:
     """Run the three checks on ``spec``; ``resume_at`` lists the K to resume at (default: the middle)."""
+    from .plan.run import with_spec_warmup
     from .simulation.build import build, call_text
+    from .simulation.record import simulate_spec
     from .simulation.refusals import REFUSALS, raised_outside_lrviz
 
     if not rtol >= 0:
         raise LrvizError(f"rtol must be >= 0, got {rtol}", field="rtol")
+    if spec.training is not None:
+        raise LrvizError("lrviz check compares torch's own computations of a schedule; a training plan's runner "
+                         "steps it otherwise: leave the plan out", field="runner")
+    spec = with_spec_warmup(spec)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
+        simulate_spec(spec)  # what table refuses (an lr no optimizer can use, a failing step), check refuses alike
         built = build(spec)
         steps, first = built.steps, built.start
         if resume_at is None:

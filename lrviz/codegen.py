@@ -165,6 +165,8 @@ def _literal(value, imports: _Imports) -> str:
                              f"import it as package.module:{value.__name__} instead")
         imports.need(f"from {module} import {value.__name__}")
         return value.__name__
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"  # inf and nan have no literal: float('inf') is what they are
     if value is None or isinstance(value, (bool, int, float, str)):
         return repr(value)
     raise LrvizError(f"lrviz code cannot write the value {value!r} as Python")

@@ -24,12 +24,10 @@ import operator
 from typing import Callable
 
 from .errors import LrvizError
-
-MAX_LENGTH = 500
-MAX_NODES = 200
-MAX_DEPTH = 40
-#: ``a ** b`` on whole numbers is exact in Python and can take forever (``10 ** 10 ** 10``)
-MAX_POWER_BITS = 10_000
+from .limits import MAX_EXPRESSION_CHARS as MAX_LENGTH
+from .limits import MAX_EXPRESSION_DEPTH as MAX_DEPTH
+from .limits import MAX_EXPRESSION_NODES as MAX_NODES
+from .limits import MAX_POWER_BITS  # ``a ** b`` on whole numbers is exact in Python and can take forever
 
 #: name -> (function, smallest and largest number of arguments)
 FUNCTIONS: dict[str, tuple[Callable, int, int]] = {

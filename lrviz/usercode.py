@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import LrvizError
+from .output import note_input
 
 _REFERENCE = re.compile(r"^(?P<module>[^:=\s]+\.py|[A-Za-z_][\w.]*):(?P<name>[A-Za-z_]\w*)$")
 
@@ -142,6 +143,8 @@ def load(reference: str):
     source, name = match["module"], match["name"]
     if source.endswith(".py") and not Path(source).is_file():
         raise LrvizError(f"no such file: {source} (in {reference})")
+    if source.endswith(".py"):
+        note_input(source)
     module = _load_file(str(Path(source).resolve())) if source.endswith(".py") else _import(source)
     if not hasattr(module, name):
         public = sorted(n for n in vars(module) if not n.startswith("_"))
@@ -158,7 +161,7 @@ def _load_file(path: str):
     sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # the file's own code failing, or exiting, is the input's fault
         del sys.modules[module_name]
         raise LrvizError(f"cannot load {file}: {type(exc).__name__}: {exc}") from None
     return module
@@ -172,7 +175,7 @@ def _import(dotted: str):
         return importlib.import_module(dotted)
     except ImportError as exc:
         raise LrvizError(f"cannot import {dotted}: {exc}") from None
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise LrvizError(f"cannot import {dotted}: {type(exc).__name__}: {exc}") from None
     finally:
         if added:

@@ -197,3 +197,129 @@ def test_plot_writes_only_the_requested_file(spec):
         assert code in (0, 2), f"{spec!r}: {exception!r}\n{err}"
         assert "Traceback" not in err
         assert files_in(root) == ({"out.png"} if code == 0 else set())
+
+
+# ---------------------------------------------------------------- issue 20's classes: the inputs that size work,
+# nest, overflow, carry terminal control, or name files; each fuzzed value is far past its limit or well within it
+deep = st.integers(20, 600).map(lambda n: "[" * n + "1" + "]" * n)
+huge_numbers = st.one_of(st.integers(300, 6000).map(lambda n: "9" * n), st.integers(305, 420).map(lambda n: "1" + "0" * n),
+                         st.sampled_from(["-" + "9" * 5000, "1e400", "-1e400", "1_" * 2000 + "1"]))
+controls = st.text(st.characters(categories=("Cc", "Cf", "Zl", "Zp")), min_size=1, max_size=4)
+labels = st.one_of(st.text(max_size=30), st.tuples(JUNK, controls, JUNK).map("".join),
+                   st.sampled_from(["a[/]b", "[bold red]x", "$\\undefinedcmd$", "x" * 300]))
+
+
+def shown(text: str) -> bool:
+    """Text a terminal shows as written: printable, lines apart."""
+    return all(ch.isprintable() or ch == "\n" for ch in text)
+
+
+@FUZZ
+@given(typed=scheduler_args(), odd=st.one_of(deep, huge_numbers), where=st.sampled_from(["inline", "flag", "sweep"]))
+def test_nested_and_huge_values(typed, odd, where):
+    """Deep brackets and numbers past a float, in every place a value is written: one line, never a traceback."""
+    name, args = typed
+    key = next(iter(args), "T_max")
+    if where == "inline":
+        argv = ("table", f"{name}:{key}={odd}", "--steps", "3")
+    elif where == "flag":
+        argv = ("table", "--steps", "3", "--sched", name, f"--{key}", odd)
+    else:
+        argv = ("table", "cosine:T_max=3", "--steps", "3", "--sweep", f"T_max={odd}")
+    with empty_directory() as root:
+        assert_clean_outcome(argv, *run(*argv))
+        assert files_in(root) == set()
+
+
+@FUZZ
+@given(first=labels, second=labels, fmt=st.sampled_from(["csv", "md", "latex"]), spec=inline_specs())
+def test_labels_are_data(first, second, fmt, spec):
+    """Labels carrying terminal control, markup or length: shown escaped, or refused in one line."""
+    argv = ("table", "cosine:T_max=3", "step:step_size=2", "--label", first, "--label", second, "--format", fmt)
+    with empty_directory():
+        code, out, err, exception = run(*argv)
+        assert code in (0, 2), f"{argv!r}: {exception!r}\n{err}"
+        assert shown(out) and shown(err), (out, err)
+        code, out, err, exception = run("check", spec, "--label", first, "--steps", "4")
+        assert code in (0, 1, 2) and "Traceback" not in err, f"{spec!r}: {exception!r}\n{err}"
+        assert shown(out) and shown(err), (out, err)
+
+
+@settings(max_examples=40, deadline=None)
+@given(counts=st.lists(st.one_of(st.integers(1, 3), st.integers(1001, 5000)), min_size=1, max_size=4))
+def test_sweeps_are_counted_before_they_are_made(counts):
+    """Any number of sweeps of any length: made when at most MAX_SCHEDULES, refused at once otherwise."""
+    from lrviz.limits import MAX_SCHEDULES
+
+    keys = ["gamma", "lr", "steps", "last_epoch"]
+    sweeps = [tok for key, n in zip(keys, counts) for tok in ("--sweep", f"{key}=" + ",".join(
+        str(i + 2 if key == "steps" else i - 1 if key == "last_epoch" else 0.5 + i / 10_000) for i in range(n)))]
+    argv = ("table", "step:step_size=2", "--steps", "3", *sweeps)
+    with empty_directory():
+        code, out, err, exception = run(*argv)
+    total = 1
+    for n in counts:
+        total *= n
+    assert (code, total > MAX_SCHEDULES) in ((0, False), (2, True)), f"{counts}: {exception!r}\n{err}"
+    if code == 2:
+        assert err.startswith(f"lrviz: error: 1 spec x {counts[0]:,} values of gamma") and "at most 1,000" in err
+
+
+yaml_shapes = st.one_of(
+    st.just("a: &a [*a]\n"), st.just("a: &a {b: *a}\n"), st.just("a: &a [1]\nb: &b {<<: *a}\n"),
+    st.integers(1, 80).map(lambda n: "a: " + "[" * n + "]" * n + "\n"),
+    st.integers(1, 80).map(lambda n: "a: " + "{x: " * n + "1" + "}" * n + "\n"),
+    st.integers(2, 12).map(lambda n: "".join(f"a{i}: &a{i} [[[[*a{i - 1}]]]]\n" if i else "a0: &a0 [1]\n" for i in range(n))),
+    huge_numbers.map(lambda v: f"a: {v}\n"), st.just("a: 0x" + "f" * 3000 + "\n"),
+    st.sampled_from(["a: 2001-13-45\n", "a: !!binary aGk=\n", "a: !!set {x, y}\n", "a: !!omap [{x: 1}]\n",
+                     "a: !!timestamp 2001-01-01\n", "a: !!float nan\n"]),
+)
+
+
+@FUZZ
+@given(shape=yaml_shapes, where=st.sampled_from(["top", "T_max", "name", "milestones"]), steps=steps)
+def test_yaml_aliases_nesting_and_numbers(shape, where, steps):
+    """Anchors that contain themselves or nest deep once expanded, numbers past a float, odd tags: one line."""
+    if where == "top" or shape.count("\n") > 1:  # several anchors stay at the top level
+        text = shape + "scheduler: {type: multistep, milestones: [2, 4]}\n"
+    else:
+        text = shape.replace("a: ", f"{where}: ", 1) if where == "name" else (
+            "scheduler:\n  type: multistep\n  milestones: [2]\n  " + shape.replace("a: ", f"{where}: ", 1))
+    with empty_directory() as root:
+        (root / "spec.yaml").write_text(text, encoding="utf-8")
+        argv = ("table", "spec.yaml", "--steps", steps)
+        assert_clean_outcome(argv, *run(*argv))
+        assert files_in(root) == {"spec.yaml"}
+
+
+@FUZZ
+@given(spe=st.sampled_from(["1", "3", "1e9", "1e12", "1e15", "1e300", str(2**62), "99999999999999999999"]),
+       interval=st.sampled_from(["step", "epoch"]), unit=st.sampled_from(["step", "epoch"]),
+       resumed=st.sampled_from(["", ",last_epoch=5", ",last_epoch=1e9", ",last_epoch=1e15"]),
+       command=st.sampled_from(["table", "plot", "compare"]))
+def test_units_and_resumes_are_bounded(spe, interval, unit, resumed, command):
+    """Epochs shown in steps, a resumed schedule beside a fresh one: what they would expand to is checked first."""
+    argv = (command, f"step:step_size=2{resumed}", "cosine:T_max=3", "--steps", "5", "--steps-per-epoch", spe,
+            "--interval", interval, "--unit", unit, *(("--terminal",) if command != "table" else ()))
+    with empty_directory() as root:
+        code, out, err, exception = run(*argv)
+        assert code in (0, 2), f"{argv!r}: {exception!r}\n{err}"
+        assert "Traceback" not in err and files_in(root) == set()
+
+
+csv_bytes = st.one_of(
+    st.binary(max_size=300),
+    st.lists(st.sampled_from(["loss", "1", "0.5", "", ",", "\ufeff", "\x00", "x" * 70_000, "\r", '"', "nan", "9" * 400]),
+             max_size=12).map(lambda parts: ("loss\n" + "\n".join(parts)).encode("utf-8")),
+)
+
+
+@FUZZ
+@given(content=csv_bytes, bom=st.booleans(), column=st.sampled_from(["loss", "0", "1", "nope"]))
+def test_metrics_files(content, bom, column):
+    """Any bytes in a metrics CSV (a BOM, NUL, long lines, bad numbers): a table, or one line."""
+    with empty_directory() as root:
+        (root / "m.csv").write_bytes((b"\xef\xbb\xbf" if bom else b"") + content)
+        argv = ("table", "plateau:patience=0", "--metrics", f"m.csv:{column}", "--steps", "3")
+        assert_clean_outcome(argv, *run(*argv))
+        assert files_in(root) == {"m.csv"}

@@ -97,7 +97,7 @@ def test_errors_while_drawing_come_back(tmp_path):
         "        except (lrviz.LrvizError, RuntimeError) as exc:\n"
         "            print(type(exc).__name__, str(exc).splitlines()[0])\n", tmp_path)
     assert out.splitlines() == ["LrvizError cannot write 'missing/a.png': directory 'missing' does not exist",
-                                "RuntimeError drawing the figure failed:", "b.png"]
+                                "RuntimeError drawing the figure failed: KeyError: '.gif'", "b.png"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.png"]
 
 

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from ..errors import LrvizError
+from ..output import note_input
 from .log import Log
 
 FORMATS = ("hf-json", "tensorboard", "csv")
@@ -47,6 +48,7 @@ def read_log(path: str | Path, *, series: str | None = None, step_column: str | 
     if group < 0:
         raise LrvizError(f"group must be >= 0, got {group}")
     fmt, path = (fmt, path) if fmt else detect(path)
+    note_input(path)  # never the command's output (lrviz.output)
     if fmt == "hf-json":
         from .hf import read_trainer_state
 

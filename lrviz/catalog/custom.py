@@ -36,6 +36,9 @@ def _referenced(reference: str) -> Live:
         params = {}
     if "optimizer" not in params:
         raise LrvizError(f"{reference} must take an 'optimizer' argument, as torch schedulers do")
+    if inspect.isclass(target) and not callable(getattr(target, "step", None)):
+        raise LrvizError(f"{reference} has no step() method: lrviz steps a scheduler with step(), as a training "
+                         f"loop does (subclass torch.optim.lr_scheduler.LRScheduler to get one)")
     return Live(getattr(target, "__name__", reference), target, read_args(target), doc=first_doc_line(target))
 
 

@@ -1,4 +1,6 @@
-"""The typer application and its error handling: every usage or spec error is one line and exit 2."""
+"""The typer application and its error handling: every usage or spec error is one line and exit 2,
+any other failure one line and exit 1; whatever the streams (closed, full, a reader gone) and the
+signals, no traceback and no temporary file is left (lrviz.cli.streams)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from .. import __version__
 from ..errors import LrvizError
 from ..notices import one_line, shown_once
 from ..startup.typer_plain import skip_pydantic
+from . import streams
 
 try:  # newer typer vendors click
     from typer._click.exceptions import ClickException
@@ -37,19 +40,19 @@ def message_of(exc: LrvizError) -> str:
 
 
 def fail(message: str, code: int = 2):
-    """Print ``lrviz: error: message`` on stderr, on one line, and exit."""
-    print(f"lrviz: error: {one_line(message)}", file=sys.stderr)
+    """Print ``lrviz: error: message`` on one line, on stderr (on stdout if stderr is closed), and exit."""
+    streams.say_error(f"lrviz: error: {one_line(message)}")
     sys.exit(code)
 
 
-def quiet_stdout() -> None:
-    """The reader of stdout (e.g. ``head``) has gone: send what is left to /dev/null, so the
-    interpreter's final flush cannot fail, and stop quietly as other Unix tools do."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under CliRunner)
-        pass
+def internal_error(exc: BaseException):
+    """An exception lrviz did not expect: one line and exit 1; the traceback with ``LRVIZ_TRACEBACK=1``."""
+    if os.environ.get("LRVIZ_TRACEBACK") and sys.stderr is not None:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    what = "out of memory" if isinstance(exc, MemoryError) else str(exc) or "unexpected failure"
+    fail(f"{what} ({type(exc).__name__}, unexpected: LRVIZ_TRACEBACK=1 shows where; please report it)", 1)
 
 
 def escape_unencodable_output() -> None:
@@ -73,19 +76,16 @@ class LrvizGroup(TyperGroup):
             skip_pydantic(command.get_params(ctx))
         return name, command, rest
 
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except BrokenPipeError:
-            quiet_stdout()
-            return 0
-
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from ..limits import command_budget
+        from ..output import Terminated, inputs_kept, signals_unwind
+
         escape_unencodable_output()
         try:
-            with shown_once():
+            with streams.guarded(), signals_unwind(), shown_once(), command_budget(), inputs_kept():
                 rv = super().main(args=args, prog_name=prog_name or "lrviz", complete_var=complete_var,
                                   standalone_mode=False, **extra)
+                streams.flush_stdout()
         except LrvizError as exc:
             fail(message_of(exc))
         except ClickException as exc:
@@ -97,6 +97,15 @@ class LrvizGroup(TyperGroup):
             fail(message, exc.exit_code)
         except typer.Abort:
             fail("aborted", 1)
+        except SystemExit as exc:  # click's and rich's answer to a broken pipe is exit 1: the reader went
+            if not isinstance(exc.__context__, BrokenPipeError):
+                raise
+            streams.reader_gone()
+            sys.exit(0)
+        except Terminated as exc:  # unwound: temporary files are gone; end as the signal asked
+            sys.exit(128 + exc.signum)
+        except Exception as exc:  # noqa: BLE001 - a bug, RecursionError, MemoryError: one line, not a traceback
+            internal_error(exc)
         if standalone_mode:
             sys.exit(rv if isinstance(rv, int) else 0)
         return rv

@@ -6,10 +6,13 @@ from typing import Sequence
 
 
 def _plain(*texts: str) -> list:
-    """Table cells shown as written: ``list[float]`` is a type, not rich markup."""
+    """Table cells shown as written: ``list[float]`` is a type, not rich markup; control characters
+    (a user's docstring) are shown escaped, not sent to the terminal."""
     from rich.text import Text
 
-    return [Text(text) for text in texts]
+    from ..notices import one_line
+
+    return [Text(one_line(text)) for text in texts]
 
 
 def list_table(known: Sequence):
@@ -31,15 +34,16 @@ def list_table(known: Sequence):
 def print_description(out, facts) -> None:
     """One scheduler's page: name, source, location, doc line, arguments and a runnable example."""
     from rich.table import Table
-    from rich.text import Text
 
     from ..catalog.examples import example_command
 
     aliases = f" · aliases: {', '.join(facts.aliases)}" if facts.aliases else ""
-    out.print(Text(facts.name, style="bold"), Text(f" ({facts.source}{aliases})"))
-    out.print(facts.location, markup=False)
+    name, where, location, doc = _plain(facts.name, f" ({facts.source}{aliases})", facts.location, facts.doc)
+    name.stylize("bold")
+    out.print(name, where)
+    out.print(location)
     if facts.doc:
-        out.print(facts.doc, markup=False)
+        out.print(doc)
     table = Table(show_edge=False, pad_edge=False)
     for column in ("argument", "type", "default", "required"):
         table.add_column(column, no_wrap=column in ("argument", "required"), overflow="fold")
@@ -51,7 +55,7 @@ def print_description(out, facts) -> None:
     out.print(f"With --warmup N: {warmup_text(facts)}", markup=False)
     out.print()
     out.print("Example:", style="bold")
-    out.print(f"  {example_command(facts)}", markup=False)
+    out.print(*_plain(f"  {example_command(facts)}"))
 
 
 def warmup_text(facts) -> str:

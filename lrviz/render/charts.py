@@ -12,15 +12,16 @@ def chart_lines(traces: Sequence, width: int, *, log: bool = False, height: int 
                 unit: str | None = None, momentum: bool = False) -> list[str]:
     """The chart of each series, ``width`` columns wide, rows in ``unit`` (lrviz.trace.units);
     ``momentum`` adds the momenta."""
+    from ..notices import one_line
     from ..trace.units import to_common_unit
     from .terminal import chart
 
     traces = to_common_unit(traces, unit)
     unit = traces[0].unit
-    series = [(series_name(t, g), t.lrs[g], t.start) for t in traces for g in range(t.groups)]
+    series = [(one_line(series_name(t, g)), t.lrs[g], t.start) for t in traces for g in range(t.groups)]
     lines = chart(series, width, height=height, log=log, ascii=ascii, unit=unit)
     if momentum:
-        held = [(f"{series_name(t, g)} · {t.momentum_name}", t.held_momenta()[g], t.start)
+        held = [(one_line(f"{series_name(t, g)} · {t.momentum_name}"), t.held_momenta()[g], t.start)
                 for t in traces for g in range(t.groups)]
         lines += chart(held, width, height=max(3, height // 2), ascii=ascii, unit=unit, what="momentum")
     return lines

@@ -12,8 +12,9 @@ def print_report(out, report) -> None:
     from rich.text import Text
 
     from ..check import format_number
+    from ..notices import one_line
 
-    table = Table(title=Text(f"{report.label}: {report.title}, {report.steps} steps"), title_justify="left",
+    table = Table(title=Text(one_line(f"{report.label}: {report.title}, {report.steps} steps")), title_justify="left",
                   box=box.SIMPLE_HEAD if out.is_terminal else None, show_edge=False, pad_edge=False)
     for column in ("check", "result", "max abs err", "max rel err", "worst step"):
         table.add_column(column, justify="left" if column in ("check", "result") else "right", no_wrap=True)
@@ -24,5 +25,5 @@ def print_report(out, report) -> None:
     out.print(table)
     for r in report.results:
         if r.note:
-            out.print(f"  {r.name}: {r.note}", markup=False)
+            out.print(one_line(f"  {r.name}: {r.note}"), markup=False)
     out.print()

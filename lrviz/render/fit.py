@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Callable, Sequence
 
@@ -117,3 +118,23 @@ def place_inside(legend, ax, data_axes: Sequence, renderer) -> bool:
                 legend.set_loc(loc)
                 return True
     return False
+
+
+def scale_ticks(ax) -> None:
+    """Tick labels of a linear axis of tiny (< 1e-3) or huge values as plain numbers times a power of
+    ten, which the axis label states (``learning rate (×10⁻⁴)``): short labels, none above the axes."""
+    from matplotlib.ticker import ScalarFormatter
+
+    top = max(map(abs, ax.get_ylim()))
+    if ax.get_yscale() != "linear" or not top or not math.isfinite(top):
+        return
+    exponent = math.floor(math.log10(top))
+    if -3 <= exponent < 4:
+        ax.yaxis.get_major_formatter().set_useOffset(False)
+        return
+    formatter = ScalarFormatter()
+    formatter.set_powerlimits((exponent, exponent))  # this power of ten exactly, stated in the label
+    ax.yaxis.set_major_formatter(formatter)
+    ax.yaxis.get_offset_text().set_visible(False)
+    if ax.get_ylabel():
+        ax.set_ylabel(f"{ax.get_ylabel()} (×$10^{{{exponent}}}$)")

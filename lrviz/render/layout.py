@@ -62,6 +62,23 @@ def _text(fig, x: float, y: float, *, math: bool = False, **style):
     return fig.text(x, y, "", parse_math=math, **style)
 
 
+def is_mathtext(text: str) -> bool:
+    """Is ``text`` valid matplotlib mathtext (a user's ``$\\eta$`` is drawn as math; anything else as written)?
+
+    >>> is_mathtext(r"lr $\\eta$ of 50%"), is_mathtext(r"$\\undefinedcmd$"), is_mathtext("no dollars")
+    (True, False, True)
+    """
+    from matplotlib.mathtext import MathTextParser
+
+    pieces = text.split("$")[1::2]
+    try:
+        for piece in pieces:
+            MathTextParser("path").parse(f"${piece}$")
+    except ValueError:
+        return False
+    return True
+
+
 def heading(fig, renderer, titles: list[str], subtitle: str, user_title: bool) -> list[tuple[object, float]]:
     """Place the title (the first of ``titles`` that fits on one line, else the last, wrapped) and
     the settings line at the top; returns each text placed with the pixels it takes from the top."""
@@ -71,7 +88,8 @@ def heading(fig, renderer, titles: list[str], subtitle: str, user_title: bool) -
     width = fig.bbox.width - 2 * pad
     top, placed = pad, []
     if any(titles):
-        title = _text(fig, 0.5, 1 - top / fig.bbox.height, ha="center", va="top", math=user_title,
+        title = _text(fig, 0.5, 1 - top / fig.bbox.height, ha="center", va="top",
+                      math=user_title and all(map(is_mathtext, titles)),
                       fontsize=matplotlib.rcParams["figure.titlesize"],
                       fontweight=matplotlib.rcParams["figure.titleweight"], gid="lrviz-title")
         fits = text_fits(title, renderer, width)

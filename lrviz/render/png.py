@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import LrvizError
+from ..notices import warn
 
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 #: metadata that would make the bytes change from run to run
@@ -94,29 +95,17 @@ def draw(ax, traces: Sequence, log: bool = False, *, unit: str | None = None, va
     if all(float(row_span(t, unit)).is_integer() for t in traces):
         ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
     if log and values == "lr":
-        ax.set_yscale("log")
+        if max(line.get_ydata().max() for line in lines) < LOG_TOP:
+            ax.set_yscale("log")
+        else:
+            warn(f"a log scale's ticks would pass the largest float above lrs of {LOG_TOP:g}: the figure keeps a "
+                 f"linear scale")
     ax.grid(True, which="major", alpha=0.35)
     return lines
 
 
-def scale_ticks(ax) -> None:
-    """Tick labels of a linear axis of tiny (< 1e-3) or huge values as plain numbers times a power of
-    ten, which the axis label states (``learning rate (×10⁻⁴)``): short labels, none above the axes."""
-    from matplotlib.ticker import ScalarFormatter
-
-    top = max(map(abs, ax.get_ylim()))
-    if ax.get_yscale() != "linear" or not top or not math.isfinite(top):
-        return
-    exponent = math.floor(math.log10(top))
-    if -3 <= exponent < 4:
-        ax.yaxis.get_major_formatter().set_useOffset(False)
-        return
-    formatter = ScalarFormatter()
-    formatter.set_powerlimits((exponent, exponent))  # this power of ten exactly, stated in the label
-    ax.yaxis.set_major_formatter(formatter)
-    ax.yaxis.get_offset_text().set_visible(False)
-    if ax.get_ylabel():
-        ax.set_ylabel(f"{ax.get_ylabel()} (×$10^{{{exponent}}}$)")
+#: the largest lr a log axis can show: matplotlib places its ticks up to a decade beyond the data
+LOG_TOP = 1e300
 
 
 def x_limits(traces: Sequence, unit: str, window=None) -> tuple[float, float]:
@@ -208,6 +197,7 @@ def make_figure(traces: Sequence, *, log: bool = False, title: str | None = None
     from ..trace.units import common_unit
     from .controls import (check_dpi, check_layout, check_legend, check_range, check_size, check_style, font_settings,
                            palette, styled)
+    from .fit import scale_ticks
     from .layout import Panel, arrange, default_size, grid_shape, label_axes, shown_title
     from .markers import draw_markers
     from .titles import figure_words

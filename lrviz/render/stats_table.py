@@ -27,6 +27,7 @@ def stats_table(traces: Sequence, unit: str | None = None):
     from rich.table import Table
     from rich.text import Text
 
+    from ..notices import one_line
     from ..trace.stats import number
 
     unit, series = series_statistics(traces, unit)
@@ -34,7 +35,7 @@ def stats_table(traces: Sequence, unit: str | None = None):
     table = Table(show_edge=False, pad_edge=False)
     table.add_column(f"per {unit}", no_wrap=True)
     for trace, g, _ in series:
-        table.add_column(Text(series_name(trace, g)), justify="right", overflow="fold")
+        table.add_column(Text(one_line(series_name(trace, g))), justify="right", overflow="fold")
     rows = {
         "first": [number(s.first) for s in stats],
         "min @ step": [f"{number(s.min)} @ {s.min_step}" for s in stats],

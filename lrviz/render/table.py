@@ -130,10 +130,17 @@ def formatter(digits: int | None, num: bool = False):
 
 def column_stats(names: Sequence[str], series: Sequence, first_steps: Sequence[int]) -> dict[str, dict]:
     """The statistics of each whole column (whatever rows are shown), keyed by column name; steps
-    are numbered as the column's rows are (from ``first_steps``)."""
+    are numbered as the column's rows are (from ``first_steps``). A statistic that overflows (the
+    area of lrs near 1e308) is null: JSON has no infinity."""
+    import math
+
     from ..trace.stats import statistics
 
-    return {name: statistics(values, first).as_dict() for name, values, first in zip(names, series, first_steps)}
+    def finite(value):
+        return None if isinstance(value, float) and not math.isfinite(value) else value
+
+    return {name: {key: finite(value) for key, value in statistics(values, first).as_dict().items()}
+            for name, values, first in zip(names, series, first_steps)}
 
 
 def _csv_quote(text: str) -> str:

@@ -7,15 +7,15 @@ from typing import Any, Callable
 
 from ..catalog import Loaded, find, load
 from ..catalog.arguments import check_names, nested_specs, without_deprecated
+from ..catalog.custom import SOURCE as CUSTOM
 from ..catalog.drive import Drive
 from ..errors import LrvizError
+from ..limits import MAX_RESUME_EPOCH
 from ..spec import DEFAULT_STEPS, ScheduleSpec, SchedulerSpec, positive_number, suggest
 from . import contracts, step_counts
 from .argtypes import convert, per_group
 from .refusals import REFUSALS, raised_outside_lrviz
 
-#: the largest step a schedule can resume after: step numbers stay exact as int64 and float64
-MAX_RESUME_EPOCH = 10**15
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
 
 
@@ -31,8 +31,8 @@ class Built:
     #: ``advance(t)`` performs the scheduler step that ends step ``t`` (``scheduler.step()`` for
     #: torch; a scheduler driven differently, e.g. by metrics or by epoch number, sets its own)
     advance: Callable[[int], None] | None = None
-    #: the metric passed to ``step()`` at the end of each step, for schedulers stepped with one
-    metrics: list[float] | None = None
+    #: the metric passed to ``step()`` at the end of each step, for schedulers stepped with one (float64)
+    metrics: Any = None
     #: the number of the first step shown: ``K + 1`` when resuming with ``last_epoch=K``
     start: int = 0
 
@@ -58,13 +58,25 @@ def make_optimizer(spec: ScheduleSpec):
         for key in ("lr", "initial_lr"):
             if key in group:
                 group[key] = positive_number(group[key], f"param_groups[{i}].{key}")
+        _refuse_non_finite(group, f"param_groups[{i}].")
         groups.append({"params": [torch.zeros(1, requires_grad=True)], **group})
+    _refuse_non_finite(spec.optimizer_args, "optimizer.")
     try:
         return dummy_optimizer_class(OPTIMIZERS[name])(groups, lr=spec.lr, **spec.optimizer_args)
     except REFUSALS as exc:
         if not raised_outside_lrviz(exc):
             raise
         raise LrvizError(f"optimizer {OPTIMIZERS[name]}: {exc}") from None
+
+
+def _refuse_non_finite(values: dict, where: str) -> None:
+    """torch takes ``momentum: .nan`` or ``weight_decay: .inf`` without a word; no optimizer can use them."""
+    import math
+
+    for key, value in values.items():
+        numbers = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(v, float) and not math.isfinite(v) for v in numbers):
+            raise LrvizError(f"{where}{key} must be finite, got {value!r}")
 
 
 def convert_args(loaded: Loaded, args: dict[str, Any], optimizer) -> dict[str, Any]:
@@ -113,6 +125,21 @@ def _refuse_unsteppable_children(loaded: Loaded, kwargs: dict) -> None:
             )
 
 
+def blamed_on_input(exc: BaseException, loaded: Loaded) -> bool:
+    """Is ``exc`` the input's doing: a library refusing what it was given (lrviz.simulation.refusals),
+    or anything at all a user's own class raised (``file.py:MyLR``)? Otherwise it is lrviz's bug."""
+    if loaded.facts.source == CUSTOM:
+        return raised_outside_lrviz(exc)
+    return isinstance(exc, REFUSALS) and raised_outside_lrviz(exc)
+
+
+def reason(exc: BaseException, loaded: Loaded) -> str:
+    """What ``exc`` says, never empty; with its type for a user's class (``AttributeError: ...``)."""
+    if loaded.facts.source == CUSTOM or not str(exc):
+        return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return str(exc)
+
+
 def build_scheduler(spec: SchedulerSpec, optimizer):
     """Construct one scheduler (and its children) on ``optimizer``; returns (scheduler, loaded, kwargs)."""
     loaded = load(find(spec.type))
@@ -121,14 +148,21 @@ def build_scheduler(spec: SchedulerSpec, optimizer):
     step_counts.check(loaded.facts.source, loaded.name, kwargs)
     _refuse_unsteppable_children(loaded, kwargs)
     try:
-        return loaded.target(optimizer=optimizer, **kwargs), loaded, kwargs
-    except REFUSALS as exc:
-        if not raised_outside_lrviz(exc):
+        scheduler = loaded.target(optimizer=optimizer, **kwargs)
+    except (Exception, SystemExit) as exc:
+        if not blamed_on_input(exc, loaded):
             raise
         if isinstance(exc, KeyError) and "last_epoch" in kwargs:
             raise LrvizError(f"{loaded.name}: resuming with last_epoch={kwargs['last_epoch']} needs {exc} in "
                              f"every optimizer.param_groups entry") from None
-        raise LrvizError(f"{loaded.name}: {exc or type(exc).__name__}") from None
+        where = f" ({loaded.facts.location}) failed while being built" if loaded.facts.source == CUSTOM else ""
+        raise LrvizError(f"{loaded.name}{where}: {reason(exc, loaded)}") from None
+    if not callable(getattr(scheduler, "step", None)):
+        import reprlib
+
+        raise LrvizError(f"{loaded.facts.location} returned {reprlib.repr(scheduler)}, which has no step() method: "
+                         f"lrviz steps a scheduler with step(), as a training loop does")
+    return scheduler, loaded, kwargs
 
 
 def call_text(name: str, kwargs: dict) -> str:
@@ -192,11 +226,11 @@ def build(spec: ScheduleSpec) -> Built:
     start = 0 if resumed is None else resumed + 1
     # a resumed schedule with a horizon of its own shows what is left of it
     steps = spec.steps or (drive.horizon and max(1, drive.horizon - start)) or DEFAULT_STEPS
-    metrics = source.values(steps - 1) if source else None
+    metrics = source.array(steps - 1) if source else None
     advance = drive.advance
     if metrics is not None:
         step = scheduler.step
-        advance = lambda t: step(metrics[t])  # noqa: E731
+        advance = lambda t: step(float(metrics[t]))  # noqa: E731
     if spec.interval == "fraction":
         advance = fractional_epochs(scheduler, loaded, spec, drive.advance is None and metrics is None, start)
     return Built(optimizer, scheduler, loaded, kwargs, steps, advance, metrics=metrics, start=start)

@@ -5,6 +5,9 @@ what ``scheduler.step(metric)`` gets at the end of step t, so its effect shows f
 In an expression, ``noise`` is the t-th draw of ``numpy.random.default_rng(seed).standard_normal()``
 (seed 0 unless the YAML mapping gives ``seed:``): the same numbers on every run and machine.
 
+A simulation holds them as a float64 array (:meth:`MetricSource.array`: 8 bytes a value), never as
+a list of Python floats.
+
 >>> source = metric_source("1,0.5,0.7")
 >>> source.horizon, source.values(2)
 (4, [1.0, 0.5])
@@ -15,13 +18,18 @@ In an expression, ``noise`` is the t-th draw of ``numpy.random.default_rng(seed)
 from __future__ import annotations
 
 import csv
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..errors import LrvizError
+from ..limits import MAX_CSV_LINE, MAX_STEPS
 from ..literals import parse_number, split_top_level
 from ..spec import is_existing_file, real_number, suggest
+
+if TYPE_CHECKING:
+    import numpy as np
 
 VARIABLES = ("step", "noise")
 MAPPING_KEYS = ("file", "column", "expr", "seed")
@@ -31,7 +39,7 @@ MAPPING_KEYS = ("file", "column", "expr", "seed")
 class MetricSource:
     """Where the metric values come from: fixed numbers, or an expression of ``step``."""
 
-    fixed: tuple[float, ...] | None = None
+    fixed: np.ndarray | None = None
     expr: str | None = None
     seed: int = 0
     origin: str = "metrics"
@@ -45,20 +53,29 @@ class MetricSource:
 
     def values(self, count: int) -> list[float]:
         """The first ``count`` metric values."""
+        return self.array(count).tolist()
+
+    def array(self, count: int) -> np.ndarray:
+        """The first ``count`` metric values, as a float64 array."""
+        import numpy as np
+
         if self.fixed is not None:
             if count > len(self.fixed):
                 raise LrvizError(
                     f"{self.origin} has {len(self.fixed)} values, but {count + 1} steps need {count}: "
                     f"give more values, or show {len(self.fixed) + 1} steps"
                 )
-            return list(self.fixed[:count])
+            return self.fixed[:count]
         if self.function is not None:
-            return [_real(_called(self.function, t, self.origin), f"{self.origin}({t})") for t in range(count)]
+            values = (_real(_called(self.function, t, self.origin), f"{self.origin}({t})") for t in range(count))
+            return np.fromiter(values, dtype=float, count=count)
         from ..expr import Expression
 
         expression = Expression(self.expr, VARIABLES, what=self.origin)
-        noise = _noise(self.seed, count) if "noise" in self.expr else [0.0] * count
-        return [_real(expression(step=t, noise=noise[t]), f"{self.origin} at step {t}") for t in range(count)]
+        noise = np.random.default_rng(self.seed).standard_normal(count) if "noise" in self.expr else None
+        values = (_real(expression(step=t, noise=0.0 if noise is None else float(noise[t])), f"{self.origin} at step {t}")
+                  for t in range(count))
+        return np.fromiter(values, dtype=float, count=count)
 
 
 def _called(function: Callable[[int], float], step: int, origin: str):
@@ -72,10 +89,10 @@ def _called(function: Callable[[int], float], step: int, origin: str):
     return value
 
 
-def _noise(seed: int, count: int) -> list[float]:
+def _floats(values) -> np.ndarray:
     import numpy as np
 
-    return np.random.default_rng(seed).standard_normal(count).tolist()
+    return np.asarray(values, dtype=float)
 
 
 def _real(value, where: str) -> float:
@@ -98,7 +115,7 @@ def metric_source(raw, where: str = "metrics") -> MetricSource:
     if isinstance(raw, (list, tuple)):
         if not raw:
             raise LrvizError(f"{where} is an empty list")
-        return MetricSource(fixed=tuple(_real(v, f"{where}[{i}]") for i, v in enumerate(raw)), origin=where)
+        return MetricSource(fixed=_floats([_real(v, f"{where}[{i}]") for i, v in enumerate(raw)]), origin=where)
     if isinstance(raw, dict):
         return _from_mapping(raw, where)
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
@@ -131,33 +148,53 @@ def _from_mapping(raw: dict, where: str) -> MetricSource:
     raise LrvizError(f"{where} needs either 'file' and 'column', or 'expr' (and optionally 'seed')")
 
 
-def read_column(path, column) -> tuple[float, ...]:
-    """The numbers of one CSV column (by header name, or by 0-based index)."""
+def read_column(path, column) -> np.ndarray:
+    """The numbers of one CSV column (by header name, or by 0-based index), read row by row into a
+    float64 array: lines of at most MAX_CSV_LINE characters, at most MAX_STEPS values."""
+    from ..output import note_input
+
     path = Path(path)
     if not is_existing_file(path):
         raise LrvizError(f"metrics file not found: {path}")
+    note_input(path)
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh, delimiter="\t" if path.suffix.lower() == ".tsv" else ","))
+        with path.open(newline="", encoding="utf-8-sig") as fh:  # -sig: a byte order mark is not part of the header
+            values = _column(csv.reader(_lines(fh, path), delimiter="\t" if path.suffix.lower() == ".tsv" else ","),
+                             column, path)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise LrvizError(f"cannot read metrics file {path}: {exc}") from None
-    if len(rows) < 2:
-        raise LrvizError(f"metrics file {path} needs a header row and at least one value")
-    header = [h.strip() for h in rows[0]]
+    return _floats(memoryview(values))
+
+
+def _lines(fh, path: Path) -> Iterator[str]:
+    for number, line in enumerate(iter(lambda: fh.readline(MAX_CSV_LINE + 1), ""), start=1):
+        if len(line) > MAX_CSV_LINE:
+            raise LrvizError(f"{path} line {number} is longer than {MAX_CSV_LINE:,} characters: not a metrics log")
+        yield line
+
+
+def _column(rows, column, path: Path) -> array:
+    header = [h.strip() for h in next(rows, [])]
     index = _column_index(header, column, path)
-    values = []
-    for line, row in enumerate(rows[1:], start=2):
+    values = array("d")
+    for row in rows:
         if not any(cell.strip() for cell in row):
             continue
         cell = row[index].strip() if index < len(row) else ""
         number = parse_number(cell)
         if number is None:
-            raise LrvizError(f"{path} line {line}: column '{header[index]}' holds {cell!r}, not a number")
+            raise LrvizError(f"{path} line {rows.line_num}: column '{header[index]}' holds {cell[:40]!r}, not a number")
+        if len(values) == MAX_STEPS:
+            raise LrvizError(f"{path} holds more than {MAX_STEPS:,} values: lrviz records at most {MAX_STEPS:,} steps")
         values.append(float(number))
-    return tuple(values)
+    if not values:
+        raise LrvizError(f"metrics file {path} needs a header row and at least one value")
+    return values
 
 
 def _column_index(header: list[str], column, path: Path) -> int:
+    if not header:
+        raise LrvizError(f"metrics file {path} needs a header row and at least one value")
     name = str(column).strip()
     if name in header:
         return header.index(name)

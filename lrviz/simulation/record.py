@@ -7,8 +7,9 @@ import warnings
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import LrvizError
+from ..limits import MAX_RECORDED, MAX_STEPS
 from ..notices import torch_quiet, warn
-from ..spec import MAX_STEPS, ScheduleSpec
+from ..spec import ScheduleSpec
 from ..trace import Trace
 
 if TYPE_CHECKING:
@@ -39,14 +40,26 @@ def record(built, steps: int, progress: Callable[[int], None] | None = None) -> 
         stop = min(start + PROGRESS_EVERY, steps)
         for t in range(start, stop):
             for lr_row, momentum_row, group in cells:
-                lr_row[t] = group["lr"]
-                if momentum_row is not None:
-                    momentum_row[t] = momentum(group)
+                try:
+                    lr_row[t] = group["lr"]
+                    if momentum_row is not None:
+                        momentum_row[t] = momentum(group)
+                except (TypeError, ValueError, KeyError, IndexError, OverflowError):
+                    raise LrvizError(f"{built.loaded.name} left {_held(group)} in a param group at step {t}: "
+                                     f"lrviz records them as floats") from None
             if t + 1 < steps:
                 advance(t)
         if progress is not None:
             progress(stop)
     return lrs, momenta
+
+
+def _held(group: dict) -> str:
+    """What a param group holds where a number belongs, in words."""
+    import reprlib
+
+    return ", ".join(f"{key}={reprlib.repr(group.get(key, 'nothing'))}" for key in ("lr", "momentum", "betas")
+                     if key == "lr" or key in group)
 
 
 def momentum_reader(group: dict) -> Callable[[dict], float] | None:
@@ -94,8 +107,8 @@ def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | Non
     passes one that resumes them from a checkpoint)."""
     import numpy as np
 
-    from .build import build, call_text
-    from .refusals import REFUSALS, raised_outside_lrviz
+    from ..limits import charge
+    from .build import blamed_on_input, build, call_text, reason
 
     with torch_quiet():
         warnings.simplefilter("ignore", FutureWarning)  # e.g. timm's PlateauLRScheduler: "deprecated"
@@ -107,15 +120,20 @@ def simulate_spec(spec: ScheduleSpec, progress: Callable[[int, int], None] | Non
         if steps > MAX_STEPS:
             raise LrvizError(f"{built.loaded.name} runs for {steps:,} steps; lrviz records at most {MAX_STEPS:,}: "
                              f"set steps to show the first N")
+        groups = len(built.optimizer.param_groups)
+        if groups * steps > MAX_RECORDED:
+            raise LrvizError(f"'{spec.label}' has {groups:,} param groups x {steps:,} steps = {groups * steps:,} "
+                             f"values; lrviz records at most {MAX_RECORDED:,}: show fewer steps")
+        charge(groups * steps, f"'{spec.label}' ({groups * steps:,} values)")
         try:
             lrs, momenta = record(built, steps, progress and (lambda done: progress(done, steps)))
-        except REFUSALS as exc:
-            if not raised_outside_lrviz(exc):
+        except (Exception, SystemExit) as exc:
+            if isinstance(exc, LrvizError) or not blamed_on_input(exc, built.loaded):
                 raise
-            raise LrvizError(f"{call} failed while stepping: {exc or type(exc).__name__}") from None
+            raise LrvizError(f"{call} failed while stepping: {reason(exc, built.loaded)}") from None
     refuse_unusable(lrs, call, built.start)
     warn_beyond_float32(lrs, call, built.start)
     notes = tuple(note for note in [built.loaded.past_the_end(built.kwargs, steps, built.start)] if note)
-    metrics = None if built.metrics is None else np.array(built.metrics, dtype=float)
+    metrics = None if built.metrics is None else np.asarray(built.metrics, dtype=float)
     return Trace(spec.label, lrs, momenta, title=call, spec=spec, metrics=metrics, start=built.start,
                  unit="epoch" if spec.interval == "epoch" else "step", steps_per_epoch=spec.steps_per_epoch, notes=notes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import LrvizError
+from ..limits import MAX_NESTING
 from ..literals import parse_value, split_top_level
 from .model import SchedulerSpec
 
@@ -55,7 +56,7 @@ def parse_inline(text: str) -> SchedulerSpec:
     if not name:
         raise LrvizError(f"inline spec {text!r} has no scheduler name")
     args: dict[str, Any] = {}
-    for item in split_top_level(arg_text) if arg_text else []:
+    for item in split_top_level(arg_text, max_depth=MAX_NESTING) if arg_text else []:
         key, eq, value = item.partition("=")
         key = key.strip()
         if not eq or not key or not key.isidentifier():

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Sequence
 
 from ..errors import LrvizError
+from ..limits import check_text
 from .model import INTERVALS, ScheduleSpec
 from .sweep import expand, parse_sweep, with_unique_labels
 from .validate import choice, interval_name, positive_number, step_count, warmup_length
@@ -77,6 +78,8 @@ class SpecOptions:
 def _labels(specs: Sequence[ScheduleSpec], labels: Sequence[str]) -> list[str | None]:
     if not labels:
         return [None] * len(specs)
+    for label in labels:
+        check_text(label, "label", field="label")
     if len(labels) != len(specs):
         raise LrvizError(f"label is given {len(labels)} times for {len(specs)} schedules: give one per schedule, "
                          f"in order (or name: in YAML)", field="label")

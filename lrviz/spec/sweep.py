@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
 from ..errors import LrvizError
+from ..limits import MAX_LABEL_CHARS, MAX_SCHEDULES, check_count, check_recorded
 from ..literals import parse_value, split_top_level
+from ..notices import one_line
 from .inline import parse_inline
 from .model import ScheduleSpec, SchedulerSpec, inline_text
 from .validate import positive_number
@@ -99,9 +102,18 @@ def _base_label(spec: ScheduleSpec, sweeps: Sequence[Sweep]) -> str:
 
 
 def expand(specs: Sequence[ScheduleSpec], sweeps: Sequence[Sweep]) -> list[ScheduleSpec]:
-    """Every spec with every combination of the swept values, labelled ``<label> key=value``."""
-    if not sweeps:
-        return list(specs)
+    """Every spec with every combination of the swept values, labelled ``<label> key=value``; at
+    most MAX_SCHEDULES of them, counted before any is made."""
+    count = len(specs) * math.prod(len(s.values) for s in sweeps)
+    check_count(count, MAX_SCHEDULES, "schedules", f"{len(specs):,} spec{'s' * (len(specs) != 1)}"
+                + "".join(f" x {len(s.values):,} values of {s.key}" for s in sweeps))
+    family = _family(specs, sweeps) if sweeps else list(specs)
+    known = sum(s.steps * max(1, len(s.param_groups)) for s in family if s.steps)
+    check_recorded(known, f"{len(family):,} schedule{'s' * (len(family) != 1)} of the steps given")
+    return family
+
+
+def _family(specs: Sequence[ScheduleSpec], sweeps: Sequence[Sweep]) -> list[ScheduleSpec]:
     keys = [s.key for s in sweeps]
     repeated = next((k for k in keys if keys.count(k) > 1), None)
     if repeated:
@@ -118,8 +130,21 @@ def expand(specs: Sequence[ScheduleSpec], sweeps: Sequence[Sweep]) -> list[Sched
     return family
 
 
+def shown_label(spec: ScheduleSpec) -> str:
+    r"""The label as it can be shown: control characters (newlines, terminal escapes) written as
+    Python writes them, and at most MAX_LABEL_CHARS long (a label made from a long inline spec is
+    shortened; one the user writes, ``name:`` or ``label``, is refused where it is read).
+
+    >>> shown_label(ScheduleSpec(SchedulerSpec("cosine"), label="a\x1b[2Jb"))
+    'a\\x1b[2Jb'
+    """
+    label = one_line(spec.label)
+    return label if len(label) <= MAX_LABEL_CHARS else label[:MAX_LABEL_CHARS - 1] + "…"
+
+
 def with_unique_labels(specs: list[ScheduleSpec]) -> list[ScheduleSpec]:
-    """The specs with repeated labels made unique, in order: ``a``, ``a #2``, ``a #3``.
+    """The specs with labels that can be shown (:func:`shown_label`), repeated ones made unique,
+    in order: ``a``, ``a #2``, ``a #3``.
 
     >>> a = ScheduleSpec(SchedulerSpec("cosine"), label="a")
     >>> [s.label for s in with_unique_labels([a, a, a])]
@@ -128,10 +153,11 @@ def with_unique_labels(specs: list[ScheduleSpec]) -> list[ScheduleSpec]:
     taken: set[str] = set()
     unique = []
     for spec in specs:
-        label, n = spec.label, 1
+        shown = shown_label(spec)
+        label, n = shown, 1
         while label in taken:
             n += 1
-            label = f"{spec.label} #{n}"
+            label = f"{shown} #{n}"
         taken.add(label)
         unique.append(spec if label == spec.label else spec.with_overrides(label=label))
     return unique

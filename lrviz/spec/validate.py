@@ -15,11 +15,9 @@ import difflib
 import math
 
 from ..errors import LrvizError
+from ..limits import MAX_STEPS
 from ..literals import parse_number
 from .model import INTERVALS, UNITS
-
-#: the most steps lrviz simulates: it records every one, so more would not fit in memory
-MAX_STEPS = 100_000_000
 
 
 def suggest(word: str, choices) -> str:

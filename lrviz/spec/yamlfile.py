@@ -1,4 +1,5 @@
-"""YAML spec files, loaded safely and within limits, and ``--set`` overrides of their values.
+"""YAML spec files (read safely and within limits by lrviz.spec.yamlload) as specs, and ``--set``
+overrides of their values.
 
 A file holds one schedule (a mapping with ``scheduler:``) or several (``schedules: [...]``);
 see the README's YAML section and ``configs/``.
@@ -6,118 +7,24 @@ see the README's YAML section and ``configs/``.
 
 from __future__ import annotations
 
-import collections.abc
 import dataclasses
 from pathlib import Path
 
 from ..errors import LrvizError
+from ..limits import MAX_PARAM_GROUPS, check_text
 from ..literals import parse_value
 from ..usercode import untrusted
 from .model import DEFAULT_LR, ScheduleSpec, SchedulerFactory, SchedulerSpec, inline_text, is_factory
 from .inline import parse_inline
 from .validate import interval_name, positive_number, step_count, suggest, warmup_length
+from .yamlload import read_yaml
 
-#: the most nodes a YAML file may expand to through anchors and aliases (a "billion laughs" guard)
-MAX_YAML_NODES = 100_000
-MAX_YAML_BYTES = 1_000_000
 YAML_SUFFIXES = (".yaml", ".yml")
 TOP_LEVEL_KEYS = (
     "name", "description", "source", "lr", "optimizer", "steps", "steps_per_epoch",
     "interval", "scheduler", "metrics", "warmup", "warmup_start", "training", "schedules",
 )
 OPTIMIZER_KEYS = ("type", "lr", "momentum", "param_groups", "betas", "weight_decay", "nesterov", "dampening")
-
-
-def _yaml_loader():
-    """PyYAML's SafeLoader that refuses duplicate keys and says why it refuses tags like ``!!python/object``."""
-    import yaml
-
-    class StrictSafeLoader(yaml.SafeLoader):
-        def construct_mapping(self, node, deep=False):
-            seen = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                if not isinstance(key, collections.abc.Hashable):
-                    continue  # PyYAML refuses it below: "found unhashable key"
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
-
-        def construct_undefined(self, node):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"tag {node.tag!r} is refused: lrviz loads YAML safely (mappings, lists, "
-                f"numbers, strings, booleans and null only)", node.start_mark)
-
-    StrictSafeLoader.add_constructor(None, StrictSafeLoader.construct_undefined)
-    return StrictSafeLoader
-
-
-def expanded_size(node, limit: int, sizes: dict | None = None) -> int:
-    """How many nodes a composed YAML node stands for once every alias is expanded, stopping past ``limit``.
-
-    Each node is counted once per path to it, so ``[*a, *a]`` counts ``a`` twice; shared
-    nodes are measured once (memoised), so even a "billion laughs" file is measured in a moment.
-    """
-    sizes = {} if sizes is None else sizes
-    if id(node) in sizes:
-        return sizes[id(node)]
-    total = 1
-    children = node.value if isinstance(node.value, list) else []
-    for child in children:
-        for part in child if isinstance(child, tuple) else (child,):  # mapping items are (key, value)
-            total += expanded_size(part, limit, sizes)
-            if total > limit:
-                break
-    sizes[id(node)] = total
-    return total
-
-
-def _read_text(path: Path) -> str:
-    """A spec file's text, at most ``MAX_YAML_BYTES`` of UTF-8; every problem is an LrvizError."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_YAML_BYTES + 1)
-    except FileNotFoundError:
-        raise LrvizError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise LrvizError(f"{path} is a directory, not a YAML file") from None
-    except OSError as exc:
-        raise LrvizError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_YAML_BYTES:
-        raise LrvizError(f"{path} is larger than {MAX_YAML_BYTES:,} bytes: a schedule spec is a few lines of YAML")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise LrvizError(f"{path} is not UTF-8 text (byte {exc.start} is {data[exc.start]:#04x})") from None
-
-
-def read_yaml(path: str | Path):
-    """Load a YAML file with the safe loader; every problem is an LrvizError."""
-    import yaml
-
-    path = Path(path)
-    text = _read_text(path)
-    try:
-        loader = _yaml_loader()(text)
-        try:
-            node = loader.get_single_node()
-            if node is not None and expanded_size(node, MAX_YAML_NODES) > MAX_YAML_NODES:
-                raise LrvizError(f"{path} expands to more than {MAX_YAML_NODES:,} values through its "
-                                 f"anchors and aliases (&name / *name): refusing it")
-            data = None if node is None else loader.construct_document(node)
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise LrvizError(f"{path}: invalid YAML{where}: {problem}") from None
-    if data is None:
-        raise LrvizError(f"{path} is empty: it needs at least a 'scheduler:' mapping")
-    if not isinstance(data, dict):
-        raise LrvizError(f"{path} must hold a mapping with a 'scheduler:' key, not a {type(data).__name__}")
-    return data
 
 
 def apply_set(data: dict, assignment: str) -> None:
@@ -208,11 +115,14 @@ def spec_from_mapping(data: dict, default_label: str, where: str) -> ScheduleSpe
     groups = optimizer.get("param_groups") or []
     if not isinstance(groups, list) or not all(isinstance(g, dict) for g in groups):
         raise LrvizError(f"'optimizer.param_groups' in {where} must be a list of mappings like {{lr: 0.1}}")
+    if len(groups) > MAX_PARAM_GROUPS:
+        raise LrvizError(f"'optimizer.param_groups' in {where} has {len(groups):,} groups; at most "
+                         f"{MAX_PARAM_GROUPS:,} are allowed (each is a curve)")
     lr = data.get("lr", optimizer.get("lr", DEFAULT_LR))
     extra = {k: v for k, v in optimizer.items() if k not in ("type", "lr", "param_groups")}
     spec = ScheduleSpec(
         scheduler=scheduler,
-        label=str(data.get("name") or default_label),
+        label=check_text(str(data.get("name") or default_label), f"'name' in {where}"),
         lr=positive_number(lr, "lr"),
         optimizer=str(optimizer.get("type", "sgd")),
         optimizer_args=extra,

@@ -31,6 +31,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Sequence
 
 from ..errors import LrvizError
+from ..limits import MAX_STEPS
 from ..spec import unit_name
 
 if TYPE_CHECKING:
@@ -58,6 +59,10 @@ def in_unit(trace: Trace, unit: str) -> Trace:
         return trace
     row_span(trace, unit)  # an LrvizError without steps_per_epoch
     per_epoch = trace.steps_per_epoch
+    if trace.unit == "epoch" and trace.steps * per_epoch > MAX_STEPS:
+        raise LrvizError(f"'{trace.label}' shown per {unit} is {trace.steps:,} {trace.unit}s x {per_epoch:,} "
+                         f"{unit}s = {trace.steps * per_epoch:,} rows; at most {MAX_STEPS:,} are shown: show it per "
+                         f"{trace.unit}, or fewer {trace.unit}s")
     if trace.unit == "epoch":  # to steps: epoch e is steps e*S .. e*S + S - 1
         start, pick = trace.start * per_epoch, None
     else:  # to epochs: the row of step e*S for every epoch e starting within the rows

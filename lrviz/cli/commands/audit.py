@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ...errors import LrvizError
+from ...notices import one_line
 from ..draw_options import Ascii, Log, Width
 from ..options import SpecRequest, check_names, examples, spec_command
 
@@ -75,7 +76,7 @@ def audit(request: SpecRequest, log: str, tag: Series = None, column: Column = N
         save_figure(audit_figure(result, log=log_scale, title=title), output)
     show(result, run, fmt, terminal=terminal, log_scale=log_scale, width=width, ascii=ascii)
     if output is not None:
-        print(f"wrote {output}", file=sys.stderr if fmt == "json" else sys.stdout)
+        print(f"wrote {one_line(str(output))}", file=sys.stderr if fmt == "json" else sys.stdout)
     for note in run.notes:
         warn(note)
     raise typer.Exit(result.exit_code)

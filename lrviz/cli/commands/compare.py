@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...errors import LrvizError
+from ...notices import one_line
 from ..console import console
 from ..draw_options import DrawOptions, Layout
 from ..options import SpecRequest, examples, say_notes, spec_command
@@ -35,5 +36,5 @@ def compare(request: SpecRequest, draw: DrawOptions, layout: Layout = "side"):
     out = console()
     out.print(stats_table(traces, unit))
     if path is not None:
-        out.print(f"wrote {path}", markup=False)
+        out.print(f"wrote {one_line(str(path))}", markup=False)
     say_notes(traces)

@@ -32,6 +32,12 @@ def simulate_and_draw(request: SpecRequest, draw: DrawOptions, specs: Sequence, 
     from ...startup.figure_worker import figure_worker
 
     check_names(specs)
+    if draw.drawing:  # refused before anything is simulated
+        from ...limits import check_figure_series, check_text
+
+        check_figure_series(sum(max(1, len(s.param_groups)) for s in specs))
+        if draw.title is not None:
+            check_text(draw.title, "title", field="title")
     path = None
     with figure_worker() if draw.drawing and not draw.page else nullcontext() as render:
         traces = simulate_all(specs)

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ...errors import LrvizError
+from ...notices import one_line
 from ..console import console
 from ..draw_options import DrawOptions
 from ..options import SpecRequest, examples, say_notes, spec_command
@@ -42,5 +43,5 @@ def plot(
             line = f"{trace.label}  {sparkline(trace.lrs[0], max(8, min(60, out.width - len(trace.label) - 2)), draw.ascii)}"
             out.print(ascii_only(line) if draw.ascii else line, markup=False)
     if path is not None:
-        out.print(f"wrote {path}", markup=False)
+        out.print(f"wrote {one_line(str(path))}", markup=False)
     say_notes(traces)

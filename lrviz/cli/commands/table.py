@@ -32,6 +32,8 @@ def table(
     siunitx: Annotated[Optional[str], typer.Option(metavar="S|num", help="latex: numbers for the siunitx package: S columns, or \\num{} cells.", show_default=False)] = None,
 ):
     """Print the lr at every step as a table: CSV, Markdown, LaTeX or JSON."""
+    from ...limits import check_table
+    from ...notices import one_line
     from ...output import check_writable, write_atomically
     from ...render.table import check_format, check_latex_options, formatter, pick_rows, step_span, table_lines
     from ...trace.units import check_unit, to_common_unit
@@ -41,13 +43,15 @@ def table(
     formatter(digits)  # validate before any work
     check_unit(unit)
     at_rows = parse_int_list(at, "at") if at is not None else None
+    specs = request.specs()
     if output != "-":
-        check_writable(output)
-    traces = simulate_all(request.specs())
+        check_writable(output)  # once the specs are read: none of their files may be the output
+    traces = simulate_all(specs)
     unit = checked_unit(unit, traces, figure=False, steps_per_epoch_given=request.options.steps_per_epoch is not None)
     traces = to_common_unit(traces, unit)
     first, total = step_span(traces)
     rows = pick_rows(total, every=every, at=at_rows, first=first)
+    check_table(len(rows), sum(t.groups for t in traces) * (2 if momentum else 1))
     with progress_bar("writing") as report:
         lines = table_lines(traces, fmt, rows, digits, progress=report, momentum=momentum, caption=caption,
                             latex_label=latex_label, siunitx=siunitx)
@@ -57,5 +61,5 @@ def table(
         else:
             write_atomically(output, lambda fh: fh.writelines(lines))
     if output != "-":
-        print(f"wrote {output}", file=sys.stderr)
+        print(f"wrote {one_line(output)}", file=sys.stderr)
     say_notes(traces)
