@@ -132,7 +132,8 @@ def test_accelerate(accelerate_logs, scenario):
 @pytest.mark.parametrize("scenario, split", [("two-processes", False), ("split-batches", True)])
 def test_accelerate_runs_agree_with_their_training_plan(accelerate_logs, scenario, split):
     """With the run's training plan as the predictor (lrviz.plan), accelerate's stepping is the prediction."""
-    from lrviz.plan import TrainingPlan, simulate_plan
+    from lrviz.plan.model import TrainingPlan
+    from lrviz.plan.simulate import simulate_plan
 
     plan = TrainingPlan(runner="accelerate", dataset_size=reallogs.FW_SAMPLES, batch_size=reallogs.FW_BATCH,
                         devices=2, epochs=reallogs.FW_EPOCHS, split_batches=split)

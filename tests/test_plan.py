@@ -12,7 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lrviz.errors import LrvizError
-from lrviz.plan import TrainingPlan, derive, findings, plan_from_mapping, resolve_spec, simulate_plan
+from lrviz.plan.derive import derive
+from lrviz.plan.findings import findings
+from lrviz.plan.model import TrainingPlan, plan_from_mapping
+from lrviz.plan.simulate import simulate_plan
+from lrviz.plan.variables import resolve_spec
 from lrviz.plan.derive import _hf_4_46_epoch_steps
 from lrviz.plan.lengths import shard_length
 from lrviz.render.plan import plan_json, print_plan

@@ -41,7 +41,8 @@ class RunPrediction:
     def describe(self) -> str | None:
         """The run the prediction follows, in a line (None without a training plan).
 
-        >>> from lrviz.plan import TrainingPlan, derive
+        >>> from lrviz.plan.derive import derive
+        >>> from lrviz.plan.model import TrainingPlan
         >>> plan = TrainingPlan(runner="accelerate", dataset_size=64, batch_size=4, devices=2, epochs=3)
         >>> RunPrediction(None, None, Hints(), counts=derive(plan)).describe()
         'accelerate on 2 devices: 24 optimizer steps (8 an epoch), 48 scheduler.step() calls'

@@ -97,9 +97,11 @@ class DrawOptions:
     @property
     def page(self) -> bool:
         """Is the figure an interactive HTML page (-o x.html)?"""
+        if self.output is None:
+            return False
         from ..render.html import HTML_SUFFIXES
 
-        return self.output is not None and self.output.suffix.lower() in HTML_SUFFIXES
+        return self.output.suffix.lower() in HTML_SUFFIXES
 
     def figure_options(self) -> dict:
         """The options of lrviz.render.png.make_figure these set (for a page: lrviz.render.html's)."""

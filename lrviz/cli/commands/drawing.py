@@ -13,11 +13,11 @@ from .units import checked_unit
 
 def check_output(draw: DrawOptions) -> None:
     """Refuse, before any work, a figure path that cannot be written, and figure options it cannot take."""
-    from ...output import check_writable
-    from ...render.html import HTML_SUFFIXES
-    from ...render.png import FIGURE_SUFFIXES
-
     if draw.output is not None:
+        from ...output import check_writable
+        from ...render.html import HTML_SUFFIXES
+        from ...render.png import FIGURE_SUFFIXES
+
         check_writable(draw.output, FIGURE_SUFFIXES + HTML_SUFFIXES)
     draw.figure_options()
 
@@ -28,10 +28,10 @@ def simulate_and_draw(request: SpecRequest, draw: DrawOptions, specs: Sequence, 
     (``-o``, or by default) with ``figure`` options; returns the traces, the unit shown and the path
     written (None without a figure). ``check(traces)`` refuses, before anything is drawn, what they
     cannot show. ``resume_at``: each schedule resumed from its checkpoints after that step is drawn too."""
+    check_names(specs)
     from ...render.charts import print_chart
     from ...startup.figure_worker import figure_worker
 
-    check_names(specs)
     if draw.drawing:  # refused before anything is simulated
         from ...limits import check_figure_series, check_text
 
