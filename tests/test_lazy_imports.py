@@ -148,3 +148,56 @@ def test_every_public_name_of_lrviz_loads():
     assert set(lrviz.__all__) == {"LrvizError", *lrviz._LAZY}
     for name in lrviz.__all__:
         assert getattr(lrviz, name).__name__ == name
+
+
+def command_modules_and_output(*args: str, cache_dir, lazy: bool) -> tuple[set[str], tuple[int, str, str]]:
+    """``python -m lrviz ARGS`` in a fresh process, the one-command trick on or off: the modules of
+    commands it imported, and its exit code, stdout and stderr."""
+    env = dict(os.environ, LRVIZ_CACHE_DIR=str(cache_dir), COLUMNS="100")
+    env.pop("LRVIZ_NO_LAZY_COMMANDS", None)
+    if not lazy:
+        env["LRVIZ_NO_LAZY_COMMANDS"] = "1"
+    code = ("import runpy, sys; sys.argv = ['lrviz', *sys.argv[1:]]\n"
+            "try:\n    runpy.run_module('lrviz', run_name='__main__')\n"
+            "finally:\n    print(sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('lrviz.cli.commands.')),"
+            " file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+    *err, modules = done.stderr.splitlines()
+    from lrviz.cli.commands import MODULES
+
+    commands = set(eval(modules)) & set(MODULES.values())  # noqa: S307 - our own print; not the shared helpers
+    return commands, (done.returncode, done.stdout, "\n".join(err))
+
+
+def test_the_command_line_lists_every_command_in_its_module_map():
+    from lrviz.cli.commands import MODULES
+
+    assert list(get_command(app).commands) == list(MODULES)
+
+
+@pytest.mark.parametrize("args", [["plot", "nosuch"], ["table", "cosine", "--t_max", "3"], ["describe", "cosine"],
+                                  ["list", "--help"], ["audit", "--help"], ["code", "cosine:T_max=3"]],
+                         ids=lambda a: " ".join(a))
+def test_only_the_command_being_run_is_imported_and_it_says_the_same(warm_cache, args):
+    """lrviz.startup's one-command trick: the command's own module only, and the same exit code, output and
+    errors as with every command loaded (LRVIZ_NO_LAZY_COMMANDS=1)."""
+    from lrviz.cli.commands import MODULES
+
+    lazy_modules, lazy = command_modules_and_output(*args, cache_dir=warm_cache, lazy=True)
+    all_modules, eager = command_modules_and_output(*args, cache_dir=warm_cache, lazy=False)
+    assert lazy_modules == {MODULES[args[0]]}
+    assert all_modules == set(MODULES.values())
+    assert lazy == eager
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["--version"], ["plott"]])
+def test_without_a_command_every_command_is_loaded(warm_cache, args):
+    """Help lists them all and a misspelt command is matched against them all."""
+    from lrviz.cli.commands import MODULES
+
+    modules, (code, out, err) = command_modules_and_output(*args, cache_dir=warm_cache, lazy=True)
+    assert modules == set(MODULES.values())
+    assert code == (2 if args == ["plott"] else 0)
+    if not args:  # a bare lrviz prints its help, as --help does
+        assert out == command_modules_and_output("--help", cache_dir=warm_cache, lazy=True)[1][1]
+        assert "Commands:" in out and "Examples:" in out

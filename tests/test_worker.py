@@ -26,10 +26,10 @@ def in_fresh_process(code: str, cwd) -> str:
 def test_the_cli_draws_through_the_forked_worker_and_gets_the_same_file(tmp_path, command):
     """A real `lrviz plot -o` / `compare -o`: drawn by the forked worker (matplotlib never imported by the
     command's own process), byte for byte the file drawn in process with the worker switched off."""
-    probe = ("import atexit, sys, lrviz.cli\n"
+    probe = ("import atexit, sys, lrviz.__main__\n"
              "atexit.register(lambda: print('parent imported matplotlib:', 'matplotlib' in sys.modules, file=sys.stderr))\n"
              "sys.argv = ['lrviz', *sys.argv[1:]]\n"
-             "lrviz.cli.main()\n")
+             "lrviz.__main__.main()\n")
     env = {k: v for k, v in os.environ.items() if k != "LRVIZ_NO_FORK"}
     forked = subprocess.run([sys.executable, "-c", probe, *command, "-o", "forked.png"], cwd=tmp_path, env=env,
                             capture_output=True, text=True)

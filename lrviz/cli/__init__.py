@@ -1,16 +1,16 @@
 """The ``lrviz`` command line: a skin over the library (options.py: the options commands share;
-app.py: errors as one line and exit 2; commands/: one module per command, wiring only)."""
+app.py: errors as one line and exit 2; commands/: one module per command, wiring only).
+
+Importing it registers every command on ``app``; the console script (``lrviz.__main__``) has it
+register only the command being run (lrviz.startup's 'one command' trick).
+"""
 
 from __future__ import annotations
 
-from ..startup import enable_cli_tricks
+from ..startup import invoked_command
 from .app import app
-from .commands import audit, check, code, compare, explore, gallery, plan, plot, table  # noqa: F401 - importing registers them
+from .commands import register
 
-__all__ = ["app", "main"]
+register(invoked_command())
 
-
-def main() -> None:
-    """The console script: turn on the start-up tricks (lrviz.startup), then run the command."""
-    enable_cli_tricks()
-    app()
+__all__ = ["app"]

@@ -67,6 +67,9 @@ class LrvizGroup(TyperGroup):
     """Every usage or spec error becomes one line on stderr and exit code 2."""
 
     def parse_args(self, ctx, args):
+        if not args and self.no_args_is_help:  # click raises it as an error; a bare ``lrviz`` is a request for help
+            typer.echo(ctx.get_help())
+            ctx.exit(0)
         skip_pydantic(self.get_params(ctx))
         return super().parse_args(ctx, args)
 
@@ -89,8 +92,6 @@ class LrvizGroup(TyperGroup):
         except LrvizError as exc:
             fail(message_of(exc))
         except ClickException as exc:
-            if type(exc).__name__ == "NoArgsIsHelpError":
-                sys.exit(0)
             message = exc.format_message()
             if message.startswith("No such command") and "Did you mean" not in message:
                 message += f" (commands: {', '.join(self.commands)})"
@@ -126,6 +127,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # click's plain help: rich's formatter costs ~70 ms a --help
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="\n\n".join(["Examples:", "lrviz plot cosine --T_max 20",
+                         "lrviz compare cosine:T_max=100 step:step_size=30 --terminal",
+                         "lrviz table onecycle --max_lr 0.1 --total_steps 100 -o lr.csv",
+                         "lrviz list; lrviz describe onecycle; lrviz COMMAND --help"]),
 )
 
 

@@ -17,9 +17,12 @@ then its objects frozen
 ``timm.scheduler`` loaded without    imports.py             seconds (timm imports every model), and  ``LRVIZ_NO_TIMM_STUB``
 timm's package ``__init__``                                 timm's schedulers where torchvision is
                                                             broken
+one command: only the command being  this module and        ~40 ms a command (a fifth of a usage     ``LRVIZ_NO_LAZY_COMMANDS``
+run is imported and built by typer   ``cli/commands/``      error): nine other modules imported
+                                                            and turned into click commands
 ===================================  =====================  =======================================  =========================
 
-The command line turns them on (:func:`enable_cli_tricks`, from ``lrviz.cli.main``): importing
+The command line turns them on (:func:`enable_cli_tricks`, from ``lrviz.__main__``): importing
 lrviz as a library changes nothing global. The timm stub is the exception that proves it: it is
 used by library calls too, since it leaves ``sys.modules`` as it found it.
 """
@@ -30,16 +33,28 @@ import os
 
 #: each trick's name and the environment variable that turns it off
 SWITCHES = {"fork": "LRVIZ_NO_FORK", "typer": "LRVIZ_NO_TYPER_BYPASS", "gc": "LRVIZ_NO_GC_FREEZE",
-            "timm": "LRVIZ_NO_TIMM_STUB"}
+            "timm": "LRVIZ_NO_TIMM_STUB", "commands": "LRVIZ_NO_LAZY_COMMANDS"}
 #: the tricks library calls get too
 LIBRARY_TRICKS = ("timm",)
 _cli = False
+_command: str | None = None
 
 
-def enable_cli_tricks() -> None:
-    """Called once by the command line's entry point, before anything is imported."""
-    global _cli
+def enable_cli_tricks(args: list[str] | tuple[str, ...] = ()) -> None:
+    """Called once by the command line's entry point with its arguments, before anything is imported."""
+    global _cli, _command
     _cli = True
+    _command = args[0] if args else None
+
+
+def invoked_command() -> str | None:
+    """The command being run (the command line's first argument) when only it is to be imported,
+    else None (a library import, ``--help``, or the trick switched off).
+
+    >>> invoked_command() is None
+    True
+    """
+    return _command if active("commands") else None
 
 
 def active(trick: str) -> bool:
