@@ -111,7 +111,7 @@ def test_repeated_specs_are_labelled_apart_in_compare(cli):
     ([COSINE[0]], "compare needs at least two schedules, got 1"),
     ([COSINE[0], STEP[0], "--layout", "grid"], "--layout 'grid' is not a layout (valid: overlay, side)"),
     ([COSINE[0], STEP[0], "--unit", "epochs"], "--unit must be one of step, epoch, got 'epochs'"),
-    ([COSINE[0], STEP[0], "--unit", "epoch"], "set steps_per_epoch to show it in epochs"),
+    ([COSINE[0], STEP[0], "--unit", "epoch"], "--steps-per-epoch is needed to show"),
 ])
 def test_compare_usage_errors(cli, tmp_path, monkeypatch, args, fragment):
     monkeypatch.chdir(tmp_path)

@@ -73,7 +73,7 @@ def test_momentum_is_converted_with_the_lr(tmp_path):
 
 def test_converting_without_steps_per_epoch_is_a_clear_error():
     trace = lrviz.simulate("cosine:T_max=10")
-    with pytest.raises(LrvizError, match="set steps_per_epoch to show it in epochs"):
+    with pytest.raises(LrvizError, match="steps_per_epoch is needed to show 'cosine:T_max=10' \\(stepped per step\\) in epochs"):
         in_unit(trace, "epoch")
 
 

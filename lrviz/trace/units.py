@@ -47,9 +47,8 @@ def row_span(trace: Trace, unit: str) -> float:
     if unit == trace.unit:
         return 1
     if not trace.steps_per_epoch:
-        raise LrvizError(
-            f"'{trace.label}' is stepped per {trace.unit}: set steps_per_epoch to show it in {unit}s"
-        )
+        raise LrvizError(f"steps_per_epoch is needed to show '{trace.label}' (stepped per {trace.unit}) in {unit}s",
+                         field="steps_per_epoch")
     return trace.steps_per_epoch if trace.unit == "epoch" else 1 / trace.steps_per_epoch
 
 
