@@ -17,7 +17,7 @@ then its objects frozen
 ``timm.scheduler`` loaded without    imports.py             seconds (timm imports every model), and  ``LRVIZ_NO_TIMM_STUB``
 timm's package ``__init__``                                 timm's schedulers where torchvision is
                                                             broken
-one command: only the command being  this module and        ~40 ms a command (a fifth of a usage     ``LRVIZ_NO_LAZY_COMMANDS``
+one command: only the command being  this module and        20-30 ms a command (a sixth of a usage  ``LRVIZ_NO_LAZY_COMMANDS``
 run is imported and built by typer   ``cli/commands/``      error): nine other modules imported
                                                             and turned into click commands
 ===================================  =====================  =======================================  =========================
