@@ -48,8 +48,9 @@ def enable_cli_tricks(args: list[str] | tuple[str, ...] = ()) -> None:
 
 
 def invoked_command() -> str | None:
-    """The command being run (the command line's first argument) when only it is to be imported,
-    else None (a library import, ``--help``, or the trick switched off).
+    """The command line's first argument, naming the command whose module alone is to be imported
+    (``lrviz.cli.commands.register`` loads every command when it names none, as ``--help`` does);
+    None for a library import or with the trick switched off.
 
     >>> invoked_command() is None
     True
